@@ -1,0 +1,267 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The client CA that the cluster's kube-apiserver trusts ({@code --client-ca-file}). Load it once and share it: it
+ * is immutable and signs from many threads at once. Its private key never leaves this object except through
+ * {@link #privateKeyPem()}, which exists to store a newly generated CA.
+ */
+public final class CertificateAuthority {
+    private final X509Certificate certificate;
+    private final PrivateKey privateKey;
+    private final String signatureAlgorithm;
+    private final String certificatePem;
+    private final X500Name subject;
+    private final byte[] subjectKeyIdentifier;
+
+    private CertificateAuthority(X509Certificate certificate, PrivateKey privateKey) {
+        this.certificate = certificate;
+        this.privateKey = privateKey;
+        this.signatureAlgorithm = signatureAlgorithm(privateKey);
+        this.certificatePem = Pem.encode(certificate);
+        this.subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.subjectKeyIdentifier = subjectKeyIdentifier(certificate);
+    }
+
+    /**
+     * Loads a CA from PEM and checks it: the key matches the certificate, the certificate is a CA
+     * (basicConstraints CA:true and, when key usage is present, keyCertSign) and is valid now.
+     *
+     * @param certificateSource names the certificate in messages (a file or field)
+     * @param keySource names the key in messages
+     */
+    public static CertificateAuthority load(String certificatePem, String certificateSource, String keyPem,
+                                            String keySource, Clock clock) throws InvalidInputException {
+        X509Certificate cert = Pem.readCertificate(certificatePem, certificateSource);
+        PrivateKey key = Pem.readPrivateKey(keyPem, keySource);
+        if (cert.getBasicConstraints() < 0) {
+            throw new InvalidInputException(certificateSource + ": not a CA certificate (basicConstraints CA:true is "
+                    + "missing); use the CA that signs client certificates, or create one with `ca init`");
+        }
+        boolean[] usage = cert.getKeyUsage();
+        if (usage != null && (usage.length < 6 || !usage[5])) {
+            throw new InvalidInputException(certificateSource + ": the CA certificate's key usage lacks keyCertSign, "
+                    + "so its signatures would be rejected");
+        }
+        try {
+            cert.checkValidity(Date.from(clock.instant()));
+        } catch (CertificateExpiredException e) {
+            throw new InvalidInputException(certificateSource + ": the CA certificate expired at "
+                    + cert.getNotAfter().toInstant() + "; create a new CA and add it to --client-ca-file");
+        } catch (CertificateNotYetValidException e) {
+            throw new InvalidInputException(certificateSource + ": the CA certificate is not valid before "
+                    + cert.getNotBefore().toInstant());
+        }
+        if (!matches(key, cert.getPublicKey())) {
+            throw new InvalidInputException(keySource + ": the private key does not match the CA certificate "
+                    + certificateSource);
+        }
+        return new CertificateAuthority(cert, key);
+    }
+
+    /**
+     * Generates a new self-signed client CA.
+     *
+     * @param commonName the CA's subject CN, e.g. {@code short-lived-kubeconfig CA}
+     * @param lifetime how long the CA is valid; client certificates never outlive it
+     */
+    public static CertificateAuthority generate(String commonName, Duration lifetime, KeyAlgorithm algorithm,
+                                                Clock clock) throws InvalidInputException {
+        if (commonName.isBlank() || PolicyParser.nameProblem(commonName) != null) {
+            throw new InvalidInputException("CA name: \"" + commonName + "\" is not usable as a subject name");
+        }
+        if (lifetime.compareTo(Duration.ofHours(1)) < 0) {
+            throw new InvalidInputException("CA lifetime: " + Ttl.format(lifetime) + " is too short; give at least 1h");
+        }
+        SecureRandom random = Randomness.current();
+        KeyPair pair = algorithm.generate(random);
+        Instant now = clock.instant();
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, serial(random),
+                    Date.from(now.minus(Issuer.CLOCK_SKEW)), Date.from(now.plus(lifetime)), name,
+                    SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()));
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    ext.createSubjectKeyIdentifier(pair.getPublic()));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(pair.getPrivate()))
+                    .setSecureRandom(random).build(pair.getPrivate());
+            X509Certificate cert = Pem.toX509(builder.build(signer).getEncoded(), "generated CA");
+            return new CertificateAuthority(cert, pair.getPrivate());
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot create a CA certificate", e);
+        }
+    }
+
+    /**
+     * Signs a client certificate for {@code publicKey}: CN = {@code commonName}, one O per group, key usage
+     * digitalSignature (+ keyEncipherment for RSA), extended key usage clientAuth only, CA:false, subject and
+     * authority key identifiers, a 128-bit random serial.
+     */
+    X509Certificate signClient(PublicKey publicKey, String commonName, List<String> groups, Instant notBefore,
+                               Instant notAfter) {
+        SecureRandom random = Randomness.current();
+        X500NameBuilder subjectName = new X500NameBuilder(BCStyle.INSTANCE);
+        for (String group : groups) {
+            subjectName.addRDN(BCStyle.O, group);
+        }
+        subjectName.addRDN(BCStyle.CN, commonName);
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, serial(random),
+                    Date.from(notBefore), Date.from(notAfter), subjectName.build(),
+                    SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new AuthorityKeyIdentifier(subjectKeyIdentifier));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).setSecureRandom(random)
+                    .build(privateKey);
+            X509CertificateHolder holder = builder.build(signer);
+            return Pem.toX509(holder.getEncoded(), "issued certificate");
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException
+                 | InvalidInputException e) {
+            throw new IllegalStateException("cannot sign a client certificate", e);
+        }
+    }
+
+    /** The CA certificate. */
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** The CA certificate as PEM, for the API server's {@code --client-ca-file}. */
+    public String certificatePem() {
+        return certificatePem;
+    }
+
+    /** The CA's private key as PKCS#8 PEM. A secret: store it as one (file mode 0600, Jenkins {@code Secret}). */
+    public String privateKeyPem() {
+        return Pem.encode(privateKey);
+    }
+
+    /** When the CA expires; no client certificate is issued past it. */
+    public Instant notAfter() {
+        return certificate.getNotAfter().toInstant();
+    }
+
+    /** The CA's subject, e.g. {@code CN=short-lived-kubeconfig CA}. */
+    public String subject() {
+        return certificate.getSubjectX500Principal().getName();
+    }
+
+    /** SHA-256 fingerprint of the CA certificate, colon-separated hex, as {@code openssl x509 -fingerprint} prints it. */
+    public String fingerprintSha256() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CertificateAuthority[" + subject() + ", not after " + notAfter() + "]";
+    }
+
+    private static BigInteger serial(SecureRandom random) {
+        BigInteger serial;
+        do {
+            serial = new BigInteger(128, random);
+        } while (serial.signum() == 0);
+        return serial;
+    }
+
+    private static String signatureAlgorithm(PrivateKey key) {
+        String alg = key.getAlgorithm();
+        if (key instanceof ECKey ec || alg.equals("EC") || alg.equals("ECDSA")) {
+            int bits = key instanceof ECKey e ? e.getParams().getCurve().getField().getFieldSize() : 256;
+            return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        if (key instanceof RSAKey || alg.equals("RSA")) {
+            return "SHA256withRSA";
+        }
+        if (alg.equals("Ed25519") || alg.equals("EdDSA")) {
+            return "Ed25519";
+        }
+        throw new IllegalArgumentException("unsupported CA key type " + alg);
+    }
+
+    private static boolean matches(PrivateKey key, PublicKey publicKey) throws InvalidInputException {
+        try {
+            String alg = signatureAlgorithm(key);
+            byte[] probe = "short-lived-kubeconfig key check".getBytes(StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(publicKey);
+            v.update(probe);
+            return v.verify(sig);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("CA key: " + e.getMessage() + "; use an EC, RSA or Ed25519 key");
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** A certificate's subject key identifier, or one computed from its key when the extension is absent. */
+    private static byte[] subjectKeyIdentifier(X509Certificate cert) {
+        byte[] ext = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        try {
+            if (ext != null) {
+                return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(ext).getOctets())
+                        .getKeyIdentifier();
+            }
+            return new JcaX509ExtensionUtils().createSubjectKeyIdentifier(cert.getPublicKey()).getKeyIdentifier();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the CA's key identifier", e);
+        }
+    }
+}

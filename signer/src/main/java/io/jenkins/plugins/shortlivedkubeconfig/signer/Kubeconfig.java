@@ -1,0 +1,83 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Renders a kubeconfig the way {@code tctl auth sign --format=kubernetes} writes it: apiVersion v1, kind Config, one
+ * cluster, one user and one context named after the cluster, {@code *-data} fields base64, the context current.
+ * A plain template: the values are base64 or checked names, and every string is written double-quoted and escaped.
+ */
+public final class Kubeconfig {
+    private Kubeconfig() {}
+
+    /**
+     * The kubeconfig bytes (UTF-8). They hold the client key: write them only with {@link PrivateFiles}.
+     *
+     * @param certificateChainPem the client certificate (and any intermediates) as PEM
+     * @param privateKeyPem the client private key as PEM
+     */
+    public static byte[] render(ClusterEndpoint cluster, String certificateChainPem, String privateKeyPem) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        String name = quote(cluster.name());
+        StringBuilder y = new StringBuilder(4096);
+        y.append("apiVersion: v1\n");
+        y.append("kind: Config\n");
+        y.append("clusters:\n");
+        y.append("- name: ").append(name).append('\n');
+        y.append("  cluster:\n");
+        y.append("    server: ").append(quote(cluster.server())).append('\n');
+        if (cluster.serverCaPem() != null) {
+            y.append("    certificate-authority-data: ")
+                    .append(b64.encodeToString(cluster.serverCaPem().getBytes(StandardCharsets.UTF_8))).append('\n');
+        }
+        if (cluster.tlsServerName() != null) {
+            y.append("    tls-server-name: ").append(quote(cluster.tlsServerName())).append('\n');
+        }
+        y.append("users:\n");
+        y.append("- name: ").append(name).append('\n');
+        y.append("  user:\n");
+        y.append("    client-certificate-data: ")
+                .append(b64.encodeToString(certificateChainPem.getBytes(StandardCharsets.UTF_8))).append('\n');
+        y.append("    client-key-data: ")
+                .append(b64.encodeToString(privateKeyPem.getBytes(StandardCharsets.UTF_8))).append('\n');
+        y.append("contexts:\n");
+        y.append("- name: ").append(name).append('\n');
+        y.append("  context:\n");
+        y.append("    cluster: ").append(name).append('\n');
+        y.append("    user: ").append(name).append('\n');
+        appendIfSet(y, "    namespace: ", cluster.namespace());
+        y.append("current-context: ").append(name).append('\n');
+        y.append("preferences: {}\n");
+        return y.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void appendIfSet(StringBuilder y, String key, @CheckForNull String value) {
+        if (value != null) {
+            y.append(key).append(quote(value)).append('\n');
+        }
+    }
+
+    /** A YAML double-quoted scalar. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,130 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * What a kubeconfig's current context holds, read without exposing secrets: server, namespace, and the client
+ * certificate's subject, groups, serial and validity. For {@code inspect}.
+ */
+public record KubeconfigSummary(String context, String cluster, String server, @CheckForNull String namespace,
+                                String commonName, List<String> groups, String serialHex, Instant notBefore,
+                                Instant notAfter, String issuer) {
+    public KubeconfigSummary {
+        groups = List.copyOf(groups);
+    }
+
+    /**
+     * Reads a kubeconfig (UTF-8 YAML or JSON) whose current context's user has {@code client-certificate-data}.
+     *
+     * @param source names the file in messages
+     * @throws InvalidInputException naming the file and the field that is missing or wrong
+     */
+    public static KubeconfigSummary read(byte[] bytes, String source) throws InvalidInputException {
+        if (bytes.length > PolicyParser.MAX_BYTES) {
+            throw new InvalidInputException(source + ": " + bytes.length + " bytes is too large for a kubeconfig");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(source + ": not UTF-8 text");
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(PolicyParser.MAX_ALIASES);
+        options.setNestingDepthLimit(PolicyParser.MAX_NESTING);
+        options.setCodePointLimit(PolicyParser.MAX_BYTES);
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(options)).load(new StringReader(text));
+        } catch (YAMLException | IllegalArgumentException e) {
+            // SnakeYAML's messages quote the input, which may hold key data: say only where it failed.
+            String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+                    ? " at line " + (m.getProblemMark().getLine() + 1) : "";
+            throw new InvalidInputException(source + ": not valid YAML" + where);
+        }
+        Map<?, ?> config = map(root, source, "the document");
+        String current = string(config.get("current-context"), source, "current-context");
+        Map<?, ?> context = map(named(config.get("contexts"), current, source, "contexts"), source,
+                "contexts[" + current + "].context");
+        String clusterName = string(context.get("cluster"), source, "contexts[" + current + "].context.cluster");
+        String userName = string(context.get("user"), source, "contexts[" + current + "].context.user");
+        Object ns = context.get("namespace");
+        Map<?, ?> cluster = map(named(config.get("clusters"), clusterName, source, "clusters"), source,
+                "clusters[" + clusterName + "].cluster");
+        String server = string(cluster.get("server"), source, "clusters[" + clusterName + "].cluster.server");
+        Map<?, ?> user = map(named(config.get("users"), userName, source, "users"), source,
+                "users[" + userName + "].user");
+        String field = "users[" + userName + "].user.client-certificate-data";
+        String data = string(user.get("client-certificate-data"), source, field);
+        String pem;
+        try {
+            pem = new String(Base64.getMimeDecoder().decode(data), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + ": " + field + " is not base64");
+        }
+        X509Certificate cert = Pem.readCertificates(pem, source + ": " + field).get(0);
+        List<String> groups = new ArrayList<>();
+        String cn = "";
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("O")) {
+                    groups.add(0, String.valueOf(rdn.getValue()));
+                } else if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn = String.valueOf(rdn.getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            throw new InvalidInputException(source + ": " + field + " has an unreadable subject");
+        }
+        return new KubeconfigSummary(current, clusterName, server, ns instanceof String s ? s : null, cn, groups,
+                cert.getSerialNumber().toString(16), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
+                cert.getIssuerX500Principal().getName());
+    }
+
+    private static Object named(Object list, String name, String source, String field) throws InvalidInputException {
+        if (!(list instanceof List<?> items)) {
+            throw new InvalidInputException(source + ": " + field + " is missing or not a list");
+        }
+        String inner = field.substring(0, field.length() - 1);
+        for (Object item : items) {
+            if (item instanceof Map<?, ?> m && name.equals(m.get("name"))) {
+                Object value = m.get(inner);
+                if (value == null) {
+                    throw new InvalidInputException(source + ": " + field + "[" + name + "] has no " + inner);
+                }
+                return value;
+            }
+        }
+        throw new InvalidInputException(source + ": " + field + " has no entry named \"" + name + "\"");
+    }
+
+    private static Map<?, ?> map(Object o, String source, String field) throws InvalidInputException {
+        if (o instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw new InvalidInputException(source + ": " + field + " must be a mapping");
+    }
+
+    private static String string(Object o, String source, String field) throws InvalidInputException {
+        if (o instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        throw new InvalidInputException(source + ": " + field + " is missing or not a string");
+    }
+}
