@@ -46,7 +46,7 @@ public record ClusterEndpoint(String name, String server, @CheckForNull String s
         if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
             throw new InvalidInputException("server: \"" + server + "\" must not contain user info, a query or a fragment");
         }
-        String ca = blankToNull(serverCaPem);
+        String ca = serverCaPem == null || serverCaPem.isBlank() ? null : serverCaPem.strip() + "\n";
         if (ca != null) {
             Pem.readCertificates(ca, "server CA");
         }

@@ -99,7 +99,7 @@ public final class Issuer {
         Grant grant = policy.authorize(request.robotUser(), request.kubernetesUser(), request.requester());
         if (ttl.compareTo(grant.maxTtl()) > 0) {
             throw new PolicyRefusal("ttl-above-maximum", "ttl: " + Ttl.format(ttl) + " is above the maximum of "
-                    + Ttl.format(grant.maxTtl()) + " set by " + grant.maxTtlSource() + "; ask for "
+                    + Ttl.format(grant.maxTtl()) + " (" + grant.maxTtlSource() + "); ask for "
                     + Ttl.format(grant.maxTtl()) + " or less");
         }
         Instant notBefore = now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS);

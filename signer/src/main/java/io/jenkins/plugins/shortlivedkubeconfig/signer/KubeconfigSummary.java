@@ -84,7 +84,7 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         try {
             for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("O")) {
-                    groups.add(0, String.valueOf(rdn.getValue()));
+                    groups.add(String.valueOf(rdn.getValue()));
                 } else if (rdn.getType().equalsIgnoreCase("CN")) {
                     cn = String.valueOf(rdn.getValue());
                 }

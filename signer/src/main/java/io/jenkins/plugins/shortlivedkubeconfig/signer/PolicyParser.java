@@ -377,8 +377,9 @@ public final class PolicyParser {
                         continue;
                     }
                     if (text.equals("never")) {
-                        warning(value, field, "\"never\" sets no maximum for this role; the signer's ceiling of "
-                                + Ttl.format(Ttl.DEFAULT_MAXIMUM) + " applies unless another role sets less");
+                        warning(value, field, "\"never\" sets no maximum for this role; the default maximum of "
+                                + Ttl.format(Ttl.DEFAULT_MAXIMUM) + " applies unless another role sets one "
+                                + "(certificates here are never open-ended)");
                         continue;
                     }
                     try {
@@ -615,15 +616,10 @@ public final class PolicyParser {
             } else {
                 kubeUsers.removeAll(deniedUsers);
             }
-            if (max == null || max.compareTo(Ttl.DEFAULT_MAXIMUM) > 0) {
-                if (max == null) {
-                    maxSource = "the default maximum (no role of user \"" + user.name()
-                            + "\" sets spec.options.max_session_ttl)";
-                } else {
-                    maxSource = "the signer's ceiling (roles may not raise it above "
-                            + Ttl.format(Ttl.DEFAULT_MAXIMUM) + ")";
-                }
+            if (max == null) {
                 max = Ttl.DEFAULT_MAXIMUM;
+                maxSource = "the default maximum; no role of user \"" + user.name()
+                        + "\" sets spec.options.max_session_ttl";
             }
             List<JobPattern> jobs = new ArrayList<>();
             for (JobBinding binding : bindings) {
@@ -806,6 +802,7 @@ public final class PolicyParser {
         }
     }
 
+    @CheckForNull
     static String nameProblem(String name) {
         if (name.isEmpty()) {
             return "must not be empty";

@@ -1,0 +1,281 @@
+package io.jenkins.plugins.shortlivedkubeconfig.cli;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SignerException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sign}: the {@code tctl auth sign --format=kubernetes} of this project. */
+@Command(name = "sign", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Issue a short-lived client certificate for a robot user and write a kubeconfig that uses it.",
+            "Flags are named as tctl names them. On any error the --out file is left exactly as it was.",
+            "",
+            "Example:",
+            "  kubeconfig-signer sign --user=jenkins --format=kubernetes --out=kubeconfig --ttl=25h \\",
+            "      --policy=robots.yaml --ca-cert=ca.crt --ca-key=ca.key --server=https://10.0.0.1:6443 \\",
+            "      --server-ca=server-ca.crt"})
+final class SignCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--user", required = true, paramLabel = "NAME", description = "The robot user (kind: user) to sign for.")
+    String user;
+
+    @Option(names = "--format", defaultValue = "kubernetes", paramLabel = "FORMAT",
+            description = "Output format; only 'kubernetes' (a kubeconfig) is supported (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = {"--out", "-o"}, required = true, paramLabel = "FILE",
+            description = "Where to write the kubeconfig (mode 0600, replaced atomically); '-' for stdout.")
+    String out;
+
+    @Option(names = "--ttl", defaultValue = "12h", paramLabel = "DURATION",
+            description = "Certificate lifetime as a Go duration, e.g. 25h, 90m, 1h30m (default: ${DEFAULT-VALUE}, as tctl).")
+    String ttl;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Robot policy YAML (Teleport roles and users, job bindings).")
+    Path policy;
+
+    @Option(names = "--ca-cert", required = true, paramLabel = "FILE", description = "Client CA certificate (PEM).")
+    Path caCert;
+
+    @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "Client CA private key (PEM, unencrypted).")
+    Path caKey;
+
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The Kubernetes API server, https://host:port.")
+    String server;
+
+    @Option(names = "--server-ca", paramLabel = "FILE",
+            description = "CA certificate(s) of the API server's serving certificate (PEM); default: system roots.")
+    @CheckForNull
+    Path serverCa;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster, user and context name in the kubeconfig (default: the server's host).")
+    @CheckForNull
+    String cluster;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Default namespace of the context.")
+    @CheckForNull
+    String namespace;
+
+    @Option(names = "--tls-server-name", paramLabel = "HOST", description = "Server name to verify the API server's certificate against.")
+    @CheckForNull
+    String tlsServerName;
+
+    @Option(names = "--kube-user", paramLabel = "NAME", description = "Kubernetes user (certificate CN) to act as, when the roles allow several.")
+    @CheckForNull
+    String kubeUser;
+
+    @Option(names = "--job", paramLabel = "FULL/NAME", description = "Check the policy's job bindings for this Jenkins job full name.")
+    @CheckForNull
+    String job;
+
+    @Option(names = "--key-type", defaultValue = "ec-p256", paramLabel = "TYPE",
+            description = "Client key type: ec-p256 or rsa-2048 (default: ${DEFAULT-VALUE}).")
+    String keyType;
+
+    @Option(names = "--audit-log", paramLabel = "FILE", description = "Append one JSON line per issuance or refusal to this file.")
+    @CheckForNull
+    Path auditLog;
+
+    @Option(names = "--renew-every", paramLabel = "DURATION",
+            description = "Keep running and replace --out with a fresh kubeconfig this often (shorter than --ttl). "
+                    + "Policy and CA files are re-read at each renewal.")
+    @CheckForNull
+    String renewEvery;
+
+    /** For tests and benchmarks: stop after this many renewals. */
+    @Option(names = "--max-renewals", hidden = true, defaultValue = "0")
+    long maxRenewals;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("kubernetes")) {
+            throw new InvalidInputException("--format: \"" + format + "\" is not supported; this signer writes "
+                    + "only --format=kubernetes");
+        }
+        Duration lifetime = Ttl.parse(ttl, "--ttl");
+        KeyAlgorithm keyAlgorithm = KeyAlgorithm.parse(keyType, "--key-type");
+        boolean toStdout = out.equals("-");
+        if (renewEvery != null && toStdout) {
+            throw new InvalidInputException("--renew-every needs a file for --out, not '-'");
+        }
+        Duration interval = renewEvery == null ? null : Ttl.parse(renewEvery, "--renew-every");
+        if (interval != null && (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(lifetime) >= 0)) {
+            throw new InvalidInputException("--renew-every: " + Ttl.format(interval) + " must be at least 1s and "
+                    + "shorter than --ttl " + Ttl.format(lifetime) + ", so the file is renewed before it expires");
+        }
+        String clusterName = cluster != null ? cluster : defaultClusterName(server);
+        Requester requester = job == null ? null : new Requester(job, 0);
+        SignerCli root = (SignerCli) spec.root().userObject();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter log = toStdout ? spec.commandLine().getErr() : stdout;
+
+        IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName))
+                .withKubernetesUser(kubeUser).withRequester(requester).withKeyAlgorithm(keyAlgorithm);
+        if (interval == null) {
+            IssuedKubeconfig issued = issuer(root.clock).issue(request);
+            if (toStdout) {
+                stdout.print(new String(issued.kubeconfig(), java.nio.charset.StandardCharsets.UTF_8));
+                stdout.flush();
+            } else {
+                PrivateFiles.replace(Path.of(out), issued.kubeconfig());
+            }
+            log.println("Wrote kubeconfig" + (toStdout ? "" : " to " + out) + ": " + issued.summary());
+            return SignerCli.OK;
+        }
+        return new Renewal(root.clock, request, interval, spec.commandLine().getErr()).run();
+    }
+
+    private ClusterEndpoint cluster(String clusterName) throws InvalidInputException {
+        String serverCaPem = serverCa == null ? null : InputFiles.readText(serverCa, "--server-ca");
+        try {
+            return ClusterEndpoint.of(clusterName, server, serverCaPem, tlsServerName, namespace);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.getMessage().replaceFirst("^server CA", "--server-ca " + serverCa)
+                    .replaceFirst("^server:", "--server:").replaceFirst("^cluster name:", "--cluster:")
+                    .replaceFirst("^namespace:", "--namespace:"));
+        }
+    }
+
+    /** Reads the policy and the CA afresh: once for a single sign, at every renewal otherwise. */
+    private Issuer issuer(Clock clock) throws SignerException {
+        RobotPolicy robots = new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
+        CertificateAuthority ca = CertificateAuthority.load(InputFiles.readText(caCert, "--ca-cert"),
+                "--ca-cert " + caCert, InputFiles.readText(caKey, "--ca-key"), "--ca-key " + caKey, clock);
+        AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
+        return new Issuer(ca, robots, clock, audit);
+    }
+
+    static String defaultClusterName(String server) {
+        try {
+            String host = URI.create(server.strip()).getHost();
+            return host == null ? "kubernetes" : host.replace("[", "").replace("]", "");
+        } catch (IllegalArgumentException e) {
+            return "kubernetes";
+        }
+    }
+
+    /** Keeps --out fresh until stopped; a failed renewal keeps the old file and is retried soon. */
+    private final class Renewal {
+        private final Clock clock;
+        private final IssueRequest request;
+        private final Duration interval;
+        private final PrintWriter log;
+        /** Held while the file is replaced, so that a shutdown waits for the write to finish. */
+        private final ReentrantLock writing = new ReentrantLock();
+        private volatile boolean stopping;
+
+        Renewal(Clock clock, IssueRequest request, Duration interval, PrintWriter log) {
+            this.clock = clock;
+            this.request = request;
+            this.interval = interval;
+            this.log = log;
+        }
+
+        int run() throws SignerException, IOException {
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                stopping = true;
+                main.interrupt();
+                writing.lock(); // wait for a replacement under way
+                writing.unlock();
+            }, "kubeconfig-signer-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                IssuedKubeconfig current = renew(); // the first one fails the command outright
+                long renewals = 0;
+                Duration retry = interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1);
+                Instant next = clock.instant().plus(interval);
+                while (!stopping && (maxRenewals <= 0 || renewals < maxRenewals)) {
+                    if (!sleepUntil(next)) {
+                        break;
+                    }
+                    try {
+                        current = renew();
+                        renewals++;
+                        next = clock.instant().plus(interval);
+                    } catch (SignerException | IOException | RuntimeException e) {
+                        log.println(timestamp() + " renewal failed, keeping the current kubeconfig (valid until "
+                                + current.notAfter() + "); retrying in " + Ttl.format(retry) + ": "
+                                + SignCommand.message(e));
+                        log.flush();
+                        next = clock.instant().plus(retry);
+                    }
+                }
+                log.println(timestamp() + " stopped renewing " + out);
+                log.flush();
+                return SignerCli.OK;
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: nothing to remove
+                }
+            }
+        }
+
+        private IssuedKubeconfig renew() throws SignerException, IOException {
+            IssuedKubeconfig issued = issuer(clock).issue(request);
+            writing.lock();
+            try {
+                if (stopping) {
+                    throw new IOException("stopping");
+                }
+                PrivateFiles.replace(Path.of(out), issued.kubeconfig());
+            } finally {
+                writing.unlock();
+            }
+            log.println(timestamp() + " wrote " + out + ": " + issued.summary());
+            log.flush();
+            return issued;
+        }
+
+        private boolean sleepUntil(Instant next) {
+            try {
+                long millis = Duration.between(clock.instant(), next).toMillis();
+                if (millis > 0) {
+                    Thread.sleep(millis);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private String timestamp() {
+            return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
+    }
+
+    static String message(Throwable e) {
+        return e instanceof SignerException || e.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

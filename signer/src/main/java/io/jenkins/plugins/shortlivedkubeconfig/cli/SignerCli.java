@@ -1,0 +1,114 @@
+package io.jenkins.plugins.shortlivedkubeconfig.cli;
+
+import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SignerException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubeconfig-signer}: {@code ca init}, {@code sign}, {@code policy check}, {@code inspect}. Exit codes: 0
+ * success, 1 refused by the policy, 2 bad usage or bad input. Errors go to stderr in one or two lines; stack traces
+ * only with {@code --verbose}.
+ */
+@Command(name = "kubeconfig-signer", mixinStandardHelpOptions = true, versionProvider = SignerCli.Version.class,
+        description = "Issues short-lived Kubernetes client certificates and kubeconfigs from Teleport-style robot "
+                + "roles, like `tctl auth sign --format=kubernetes`, with no Teleport cluster.",
+        subcommands = {CaCommand.class, SignCommand.class, PolicyCommand.class, InspectCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 refused by the policy, 2 bad usage or bad input."})
+public final class SignerCli implements Runnable {
+    public static final int OK = 0;
+    public static final int REFUSED = 1;
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    final Clock clock;
+
+    SignerCli(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: ca init, sign, "
+                + "policy check or inspect");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Clock.systemUTC(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given clock and streams; returns the exit code. For {@code main} and tests. */
+    public static int run(Clock clock, PrintWriter out, PrintWriter err, String... args) {
+        SignerCli root = new SignerCli(clock);
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("kubeconfig-signer: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, c.getErr(), root.verbose));
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static int handle(Exception ex, PrintWriter err, boolean verbose) {
+        Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+        int code;
+        String message;
+        if (e instanceof PolicyRefusal refusal) {
+            code = REFUSED;
+            message = "refused: " + refusal.getMessage();
+        } else if (e instanceof InvalidInputException || e instanceof SignerException) {
+            code = BAD_INPUT;
+            message = e.getMessage();
+        } else if (e instanceof NoSuchFileException f) {
+            code = BAD_INPUT;
+            message = f.getFile() + ": no such file or directory" + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
+        } else if (e instanceof AccessDeniedException f) {
+            code = BAD_INPUT;
+            message = f.getFile() + ": permission denied";
+        } else if (e instanceof FileSystemException f) {
+            code = BAD_INPUT;
+            message = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        } else if (e instanceof IOException) {
+            code = BAD_INPUT;
+            message = "I/O error: " + e.getMessage();
+        } else {
+            code = BAD_INPUT;
+            message = "internal error: " + e.getClass().getName() + (verbose ? "" : " (run with --verbose for details)");
+        }
+        err.println("kubeconfig-signer: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SignerCli.class.getPackage().getImplementationVersion();
+            return new String[] {"kubeconfig-signer " + (v == null ? "development" : v)};
+        }
+    }
+}
