@@ -53,6 +53,7 @@ readonly LOG_PREFIX="[kube-testbed]"
 CURRENT_STEP="start-up"
 WORK_DIR=""            # temporary build dir, removed by the EXIT trap
 DL_DIR=""              # temporary .deb download dir, removed by the EXIT trap
+CHILD_PGID=""          # process group of a running long command (see run_long), killed by the EXIT trap
 APT_UPDATED=0          # `apt-get update` runs at most once, and only when something must be fetched
 
 log()  { printf '%s %s\n' "$LOG_PREFIX" "$*" >&2; }
@@ -66,10 +67,18 @@ step() {             # announce a step; also reports how long the previous one t
 
 on_exit() {
   local rc=$?
+  # Stop a still-running build (go build and its compiler processes form one process group).
+  if [[ -n "$CHILD_PGID" ]]; then
+    log "stopping build process group $CHILD_PGID"
+    kill -TERM -- "-$CHILD_PGID" 2>/dev/null || true
+    wait "$CHILD_PGID" 2>/dev/null || true
+    sleep 1
+    kill -KILL -- "-$CHILD_PGID" 2>/dev/null || true
+  fi
   # Remove the build work dir (source tree, GOPATH, GOCACHE: ~1.6 GB) whatever happened.
   if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then
     log "removing work dir $WORK_DIR"
-    rm -rf -- "$WORK_DIR" || true
+    rm -rf -- "$WORK_DIR" 2>/dev/null || { sleep 2; rm -rf -- "$WORK_DIR" || true; }
   fi
   if [[ -n "$DL_DIR" && -d "$DL_DIR" ]]; then rm -rf -- "$DL_DIR" || true; fi
   # `die` already printed a precise message; this catches commands that failed under `set -e`.
@@ -156,6 +165,18 @@ kubectl_valid() {
   local out
   out="$("$bin" version --client --short 2>/dev/null || true)"
   [[ "$out" == "Client Version: $KUBE_GIT_VERSION" ]]
+}
+
+# Run a long command in its own process group and wait for it. Unlike a foreground command, `wait` is
+# interrupted by SIGTERM/SIGINT, so the EXIT trap can stop the whole group and delete the work dir at once
+# (e.g. when a test harness kills this script on a timeout).
+run_long() {
+  local rc=0
+  setsid "$@" &
+  CHILD_PGID=$!
+  wait "$CHILD_PGID" || rc=$?
+  CHILD_PGID=""
+  return "$rc"
 }
 
 # printf NAME=value with shell quoting only when needed (ordinary paths print bare).
@@ -289,7 +310,7 @@ build_apiserver() {
   # 4. Generate pkg/generated/openapi/zz_generated.openapi.go, the only generated file missing from the
   #    tarball. Inputs mirror the KUBE target of Makefile.generated_files.
   step "build openapi-gen"
-  go build -o "$W/openapi-gen" ./vendor/k8s.io/kube-openapi/cmd/openapi-gen || die "go build openapi-gen failed"
+  run_long go build -o "$W/openapi-gen" ./vendor/k8s.io/kube-openapi/cmd/openapi-gen || die "go build openapi-gen failed"
 
   step "run openapi-gen"
   local DIRS n
@@ -303,7 +324,7 @@ build_apiserver() {
   n="$(tr ',' '\n' <<<"$DIRS" | grep -c . || true)"
   log "openapi-gen input packages: $n (80 expected for $KUBE_GIT_VERSION)"
   [[ "$n" -gt 0 ]] || die "no openapi-gen input packages found"
-  "$W/openapi-gen" -i "$DIRS" -p k8s.io/kubernetes/pkg/generated/openapi -O zz_generated.openapi \
+  run_long "$W/openapi-gen" -i "$DIRS" -p k8s.io/kubernetes/pkg/generated/openapi -O zz_generated.openapi \
     -h vendor/k8s.io/code-generator/hack/boilerplate.go.txt -r "$W/violations.report" \
     || die "openapi-gen failed"
   # The API-rule report equal to the committed exceptions list proves the input set is right.
@@ -321,7 +342,7 @@ build_apiserver() {
     V+=" -X $p.gitVersion=$KUBE_GIT_VERSION -X $p.gitMajor=$KUBE_GIT_MAJOR -X $p.gitMinor=$KUBE_GIT_MINOR"
     V+=" -X $p.gitCommit=$KUBE_GIT_COMMIT -X $p.gitTreeState=clean -X $p.buildDate=$DATE"
   done
-  go build -trimpath -tags selinux,notest -ldflags "-s -w -buildid= $V" -o "$W/kube-apiserver" ./cmd/kube-apiserver \
+  run_long go build -trimpath -tags selinux,notest -ldflags "-s -w -buildid= $V" -o "$W/kube-apiserver" ./cmd/kube-apiserver \
     || die "go build ./cmd/kube-apiserver failed"
 
   step "verify and install the binary into the cache"

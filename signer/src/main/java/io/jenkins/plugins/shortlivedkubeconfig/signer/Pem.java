@@ -100,8 +100,8 @@ public final class Pem {
             throw new InvalidInputException(source + ": not a readable PEM private key (" + safeReason(e) + ")");
         }
         if (key == null) {
-            throw new InvalidInputException(source + ": no PEM private key found (expected -----BEGIN PRIVATE KEY-----, "
-                    + "-----BEGIN EC PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)");
+            throw new InvalidInputException(source + ": no PEM private key found (expected an unencrypted PKCS#8, SEC1 EC or "
+                    + "PKCS#1 RSA key in PEM)");
         }
         return key;
     }
