@@ -4,6 +4,8 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.SignerException;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -46,7 +48,9 @@ public final class SignerCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Clock.systemUTC(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(Clock.systemUTC(),
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args));
     }
 
     /** Runs the CLI with the given clock and streams; returns the exit code. For {@code main} and tests. */

@@ -219,7 +219,7 @@ public final class CertificateAuthority {
 
     private static String signatureAlgorithm(PrivateKey key) {
         String alg = key.getAlgorithm();
-        if (key instanceof ECKey ec || alg.equals("EC") || alg.equals("ECDSA")) {
+        if (key instanceof ECKey || alg.equals("EC") || alg.equals("ECDSA")) {
             int bits = key instanceof ECKey e ? e.getParams().getCurve().getField().getFieldSize() : 256;
             return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
         }

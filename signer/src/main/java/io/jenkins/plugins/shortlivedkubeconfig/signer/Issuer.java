@@ -110,7 +110,8 @@ public final class Issuer {
                     + Ttl.format(Duration.between(now, ca.notAfter()).truncatedTo(ChronoUnit.MINUTES))
                     + " or rotate the CA");
         }
-        Instant expires = policy.profile(request.robotUser()).expires();
+        RobotProfile profile = policy.profile(request.robotUser());
+        Instant expires = profile == null ? null : profile.expires();
         if (expires != null && notAfter.isAfter(expires)) {
             throw new PolicyRefusal("ttl-beyond-user-expiry", "ttl: " + Ttl.format(ttl) + " would end at " + notAfter
                     + ", after robot user \"" + request.robotUser() + "\" expires at " + expires

@@ -28,13 +28,12 @@ public final class Kubeconfig {
         y.append("- name: ").append(name).append('\n');
         y.append("  cluster:\n");
         y.append("    server: ").append(quote(cluster.server())).append('\n');
-        if (cluster.serverCaPem() != null) {
+        String serverCa = cluster.serverCaPem();
+        if (serverCa != null) {
             y.append("    certificate-authority-data: ")
-                    .append(b64.encodeToString(cluster.serverCaPem().getBytes(StandardCharsets.UTF_8))).append('\n');
+                    .append(b64.encodeToString(serverCa.getBytes(StandardCharsets.UTF_8))).append('\n');
         }
-        if (cluster.tlsServerName() != null) {
-            y.append("    tls-server-name: ").append(quote(cluster.tlsServerName())).append('\n');
-        }
+        appendIfSet(y, "    tls-server-name: ", cluster.tlsServerName());
         y.append("users:\n");
         y.append("- name: ").append(name).append('\n');
         y.append("  user:\n");

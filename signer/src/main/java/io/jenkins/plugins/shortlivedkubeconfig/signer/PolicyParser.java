@@ -595,13 +595,17 @@ public final class PolicyParser {
             String maxSource = null;
             for (String roleName : user.roles()) {
                 Role role = roles.get(roleName);
+                if (role == null) {
+                    continue; // reported by crossCheck(); profiles are only built when there are no errors
+                }
                 String at = "role \"" + roleName + "\"";
                 groups.addAll(expand(role.allow().kubernetesGroups(), user, role, at + ": spec.allow.kubernetes_groups"));
                 kubeUsers.addAll(expand(role.allow().kubernetesUsers(), user, role, at + ": spec.allow.kubernetes_users"));
                 deniedGroups.addAll(expand(role.deny().kubernetesGroups(), user, role, at + ": spec.deny.kubernetes_groups"));
                 deniedUsers.addAll(expand(role.deny().kubernetesUsers(), user, role, at + ": spec.deny.kubernetes_users"));
-                if (role.maxSessionTtl() != null && (max == null || role.maxSessionTtl().compareTo(max) < 0)) {
-                    max = role.maxSessionTtl();
+                Duration roleMax = role.maxSessionTtl();
+                if (roleMax != null && (max == null || roleMax.compareTo(max) < 0)) {
+                    max = roleMax;
                     maxSource = at + " spec.options.max_session_ttl";
                 }
             }

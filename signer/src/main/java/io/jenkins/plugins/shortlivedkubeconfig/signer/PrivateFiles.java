@@ -154,7 +154,7 @@ public final class PrivateFiles {
 
     private static void write(Path file, byte[] content) throws IOException {
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        FileAttribute<?>[] attributes = posix(file.getParent())
+        FileAttribute<?>[] attributes = posix(file)
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
         try (FileChannel out = FileChannel.open(file, options, attributes)) {
             writeFully(out, content);
