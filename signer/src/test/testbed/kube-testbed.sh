@@ -99,7 +99,8 @@ Usage: $PROG [install [--force] | env | --help]
             and kubernetes-client if no kubectl is on PATH), extracts a kubectl $KUBE_GIT_VERSION from the
             kubernetes-client .deb into the cache, and builds kube-apiserver $KUBE_GIT_VERSION from Debian's
             kubernetes source package $DEB_VERSION unless a valid cached binary exists.
-            A cold build takes ~8-10 min on 2 cores and ~1.6 GB of scratch disk (deleted afterwards).
+            A cold build takes ~3 min on 2 cores (up to ~8 min on a loaded machine) and ~1.6 GB of
+            scratch disk (deleted afterwards).
             --force (or KUBE_TESTBED_FORCE=1) rebuilds even when the cached binary is valid.
   env       Prints shell-sourceable lines for the cached binaries, e.g.
               KUBE_APISERVER=$APISERVER_CACHE/<key>/kube-apiserver
@@ -334,7 +335,7 @@ build_apiserver() {
 
   # 5. Build with version stamps. In GOPATH mode the -X paths must be the vendor paths, otherwise they are
   #    silently ignored and --version prints v0.0.0-master+...
-  step "go build kube-apiserver (the long step: ~8 min on 2 cores)"
+  step "go build kube-apiserver (the long step: ~3-8 min on 2 cores)"
   local DATE V="" p
   DATE="$(date -u -d @"$(dpkg-parsechangelog -l debian/changelog -STimestamp)" +%Y-%m-%dT%H:%M:%SZ)" \
     || die "cannot read the build date from debian/changelog"
