@@ -10,6 +10,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigSummary;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,18 +67,23 @@ class KubectlEndToEndIT {
                 """.formatted(ns, subjectKind, subject);
     }
 
+    /** What a CLI user has: the shipped example policy, the CA files and the API server's CA, in a fresh directory. */
+    static Path cliFiles(KubeApiServer k8s, String prefix) throws Exception {
+        Path dir = k8s.newDirectory(prefix);
+        Files.writeString(dir.resolve("robots.yaml"), Files.readString(Path.of("examples/robots.yaml")));
+        Files.writeString(dir.resolve("ca.crt"), k8s.clientCa().certificatePem());
+        PrivateFiles.replace(dir.resolve("ca.key"), k8s.clientCa().privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(dir.resolve("server-ca.crt"), k8s.serverCaPem());
+        return dir;
+    }
+
     IssuedKubeconfig issue(KubeApiServer k8s, String policy, String user) throws Exception {
         return k8s.issuer(policy).issue(IssueRequest.of(user, Duration.ofHours(1), k8s.cluster("e2e")));
     }
 
     @Test
     void theSeedFlowWithTheCli(KubeApiServer k8s) throws Exception {
-        Path dir = k8s.newDirectory("seed-");
-        Files.writeString(dir.resolve("robots.yaml"), Files.readString(Path.of("examples/robots.yaml")));
-        Files.writeString(dir.resolve("ca.crt"), k8s.clientCa().certificatePem());
-        io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles.replace(dir.resolve("ca.key"),
-                k8s.clientCa().privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(dir.resolve("server-ca.crt"), k8s.serverCaPem());
+        Path dir = cliFiles(k8s, "seed-");
         Process cli = new ProcessBuilder(Cli.command("sign", "--user=jenkins", "--format=kubernetes", "--out=kubeconfig",
                 "--ttl=25h", "--policy", "robots.yaml", "--ca-cert", "ca.crt", "--ca-key", "ca.key",
                 "--server", k8s.server(), "--server-ca", "server-ca.crt"))
@@ -175,12 +181,7 @@ class KubectlEndToEndIT {
 
     @Test
     void renewEveryKeepsTheFileFreshAndKubectlWorking(KubeApiServer k8s) throws Exception {
-        Path dir = k8s.newDirectory("renew-");
-        Files.writeString(dir.resolve("robots.yaml"), Files.readString(Path.of("examples/robots.yaml")));
-        Files.writeString(dir.resolve("ca.crt"), k8s.clientCa().certificatePem());
-        io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles.replace(dir.resolve("ca.key"),
-                k8s.clientCa().privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(dir.resolve("server-ca.crt"), k8s.serverCaPem());
+        Path dir = cliFiles(k8s, "renew-");
         Path kubeconfig = dir.resolve("kubeconfig");
         Process renewer = new ProcessBuilder(Cli.command("sign", "--user=jenkins", "--out=kubeconfig", "--ttl=5m",
                 "--renew-every=2s", "--policy", "robots.yaml", "--ca-cert", "ca.crt", "--ca-key", "ca.key",
