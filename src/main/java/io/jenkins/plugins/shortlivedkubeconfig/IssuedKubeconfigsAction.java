@@ -1,0 +1,115 @@
+package io.jenkins.plugins.shortlivedkubeconfig;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Run;
+import hudson.util.CopyOnWriteList;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.RunAction2;
+
+/**
+ * "Short-lived kubeconfigs" on a build's page: what was issued to this build, one row per kubeconfig (cluster,
+ * robot user, Kubernetes user, groups, serial, validity). Saved with the build; holds no key material.
+ */
+public final class IssuedKubeconfigsAction implements RunAction2 {
+    private final CopyOnWriteList<Entry> entries = new CopyOnWriteList<>();
+    @CheckForNull
+    private transient Run<?, ?> run;
+
+    /** Adds what was just issued to the build's action, creating the action on first use. */
+    static void record(Run<?, ?> run, IssuedKubeconfig issued) {
+        IssuedKubeconfigsAction action;
+        synchronized (IssuedKubeconfigsAction.class) {
+            action = run.getAction(IssuedKubeconfigsAction.class);
+            if (action == null) {
+                action = new IssuedKubeconfigsAction();
+                run.addAction(action);
+            }
+        }
+        action.entries.add(new Entry(issued));
+    }
+
+    public List<Entry> getEntries() {
+        return entries.getView();
+    }
+
+    @CheckForNull
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-key";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.IssuedKubeconfigsAction_DisplayName();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "kubeconfigs";
+    }
+
+    /** One issued kubeconfig, described without secrets. Times are ISO-8601 UTC. */
+    public static final class Entry {
+        private final String cluster;
+        private final String robotUser;
+        private final String kubernetesUser;
+        private final ArrayList<String> groups;
+        private final String serial;
+        private final String notBefore;
+        private final String notAfter;
+
+        Entry(IssuedKubeconfig issued) {
+            this.cluster = issued.cluster();
+            this.robotUser = issued.robotUser();
+            this.kubernetesUser = issued.kubernetesUser();
+            this.groups = new ArrayList<>(issued.groups()); // a plain list, for the build's XML
+            this.serial = issued.serialHex();
+            this.notBefore = issued.notBefore().toString();
+            this.notAfter = issued.notAfter().toString();
+        }
+
+        public String getCluster() {
+            return cluster;
+        }
+
+        public String getRobotUser() {
+            return robotUser;
+        }
+
+        public String getKubernetesUser() {
+            return kubernetesUser;
+        }
+
+        public List<String> getGroups() {
+            return List.copyOf(groups);
+        }
+
+        public String getSerial() {
+            return serial;
+        }
+
+        public String getNotBefore() {
+            return notBefore;
+        }
+
+        public String getNotAfter() {
+            return notAfter;
+        }
+    }
+}

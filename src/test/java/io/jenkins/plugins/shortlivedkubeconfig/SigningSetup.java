@@ -1,0 +1,117 @@
+package io.jenkins.plugins.shortlivedkubeconfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.model.Run;
+import hudson.util.Secret;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jvnet.hudson.test.JenkinsRule;
+
+/** What every build test needs: a throwaway CA as a SYSTEM credential, one cluster and a policy fixture. */
+final class SigningSetup {
+    static final String CA_ID = "kube-ca";
+    static final String CLUSTER = "demo";
+    static final String SERVER = "https://127.0.0.1:6443";
+    /** Tests print the kubeconfig's path after this marker; it is not a secret. */
+    static final String PATH_MARKER = "kubeconfig at ";
+
+    private static final Pattern PATH_LINE = Pattern.compile(Pattern.quote(PATH_MARKER) + "(.+)");
+    private static final Pattern KEY_DATA = Pattern.compile("client-key-data: \"?([A-Za-z0-9+/=]+)");
+
+    private SigningSetup() {}
+
+    /** A new CA for one test: generated, never stored anywhere but in that test's Jenkins. */
+    static CertificateAuthority newCa() throws Exception {
+        return CertificateAuthority.generate("test client CA", Duration.ofDays(1), KeyAlgorithm.EC_P256,
+                Clock.systemUTC());
+    }
+
+    static KubernetesClientCaCredentials addCa(String id, CredentialsScope scope, CertificateAuthority ca)
+            throws IOException {
+        KubernetesClientCaCredentials credentials = new KubernetesClientCaCredentials(scope, id, "test CA",
+                ca.certificatePem(), Secret.fromString(ca.privateKeyPem()));
+        SystemCredentialsProvider provider = SystemCredentialsProvider.getInstance();
+        provider.getCredentials().add(credentials);
+        provider.save();
+        return credentials;
+    }
+
+    /** CA {@value #CA_ID}, cluster {@value #CLUSTER}, and the policy read from {@code <TestClass>/<policy>}. */
+    static CertificateAuthority configure(JenkinsRule j, Class<?> testClass, String policy) throws Exception {
+        assertNotNull(j.jenkins);
+        CertificateAuthority ca = newCa();
+        addCa(CA_ID, CredentialsScope.SYSTEM, ca);
+        ShortLivedKubeconfigConfiguration config = ShortLivedKubeconfigConfiguration.get();
+        config.setClusters(List.of(new KubernetesCluster(CLUSTER, SERVER)));
+        config.setCaCredentialsId(CA_ID);
+        config.setPolicy(fixture(testClass, policy));
+        return ca;
+    }
+
+    /** A fixture file under {@code src/test/resources/<package>/<TestClass>/}. */
+    static String fixture(Class<?> testClass, String name) throws IOException {
+        String path = testClass.getSimpleName() + "/" + name;
+        try (InputStream in = testClass.getResourceAsStream(path)) {
+            assertNotNull(in, "fixture " + path);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The kubeconfig path a build printed after {@link #PATH_MARKER}. */
+    static Path printedPath(Run<?, ?> build) throws IOException {
+        Matcher m = PATH_LINE.matcher(JenkinsRule.getLog(build));
+        assertTrue(m.find(), "the build printed the kubeconfig's path");
+        return Path.of(m.group(1).strip());
+    }
+
+    /** The file and its directory exist, are readable by their owner only, and sit in the workspace's @tmp. */
+    static void assertPrivate(Path file) {
+        assertTrue(Files.isRegularFile(file), file + " exists during the block");
+        Path directory = file.getParent();
+        assertNotNull(directory);
+        assertTrue(directory.getFileName().toString().startsWith("kubeconfig-"), directory.toString());
+        assertNotNull(directory.getParent());
+        assertTrue(directory.getParent().getFileName().toString().endsWith("@tmp"),
+                "outside the checkout, in the workspace's @tmp: " + directory);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            try {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The file and its private directory are gone. */
+    static void assertDeleted(Path file) {
+        assertTrue(Files.notExists(file), file + " is deleted after the block");
+        Path directory = file.getParent();
+        assertNotNull(directory);
+        assertTrue(Files.notExists(directory), directory + " is deleted after the block");
+    }
+
+    /** The base64 client key as the kubeconfig holds it. */
+    static String clientKeyData(String kubeconfig) {
+        Matcher m = KEY_DATA.matcher(kubeconfig);
+        assertTrue(m.find(), "the kubeconfig has client-key-data");
+        return m.group(1);
+    }
+}
