@@ -7,13 +7,13 @@ import hudson.console.LineTransformationOutputStream;
 import hudson.model.Run;
 import hudson.model.listeners.RunListener;
 import hudson.util.Secret;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,52 +42,17 @@ import java.util.stream.Collectors;
  * build is finalized. Parallel blocks of one Pipeline build mask each other's values too, which only masks more.
  */
 public final class KubeconfigMasking {
-    /** Fragments shorter than this (the short last line of a PEM body) would mask innocent output. */
-    static final int MINIMUM_LENGTH = 16;
-
-    private static final Pattern DATA_LINE =
-            Pattern.compile("\\s*(client-certificate-data|client-key-data):\\s*\"?([A-Za-z0-9+/=]+)\"?\\s*");
-
     private static final Map<String, Set<String>> SECRETS_BY_RUN = new ConcurrentHashMap<>();
 
     private KubeconfigMasking() {}
 
-    /** Remembers what to mask for this build; call before the kubeconfig is written anywhere. */
-    static void register(Run<?, ?> run, byte[] kubeconfig) {
-        Set<String> secrets = secretsOf(kubeconfig);
+    /** Remembers what to mask for this build (the core says what is secret); call before the kubeconfig is written. */
+    static void register(Run<?, ?> run, IssuedKubeconfig issued) {
+        List<String> secrets = issued.secretValues();
         if (!secrets.isEmpty()) {
             SECRETS_BY_RUN.computeIfAbsent(run.getExternalizableId(), id -> ConcurrentHashMap.newKeySet())
                     .addAll(secrets);
         }
-    }
-
-    /**
-     * The strings to mask: the base64 of the client certificate and key exactly as the kubeconfig holds them
-     * ({@code cat}, {@code kubectl config view --raw}), and each body line of their PEM (a {@code base64 -d}).
-     * The core renders the kubeconfig; this reads back only its two {@code *-data} lines.
-     */
-    static Set<String> secretsOf(byte[] kubeconfig) {
-        Set<String> secrets = new java.util.HashSet<>();
-        for (String line : new String(kubeconfig, StandardCharsets.UTF_8).split("\n")) {
-            Matcher m = DATA_LINE.matcher(line);
-            if (!m.matches()) {
-                continue;
-            }
-            String base64 = m.group(2);
-            secrets.add(base64);
-            try {
-                String pem = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-                for (String pemLine : pem.split("\n")) {
-                    String body = pemLine.strip();
-                    if (!body.startsWith("-----") && body.length() >= MINIMUM_LENGTH) {
-                        secrets.add(body);
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                // not base64 after all: the value itself is still masked
-            }
-        }
-        return secrets;
     }
 
     /** One pattern for everything registered for this build, longest first; null when nothing is. */

@@ -140,7 +140,7 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
         }
         byte[] kubeconfig = issued.kubeconfig();
         // Before anything can print the key: the log filter reads what is registered here.
-        KubeconfigMasking.register(build, kubeconfig);
+        KubeconfigMasking.register(build, issued);
         IssuedKubeconfigsAction.record(build, issued);
         listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster(), variableName, issued.summary()));
 

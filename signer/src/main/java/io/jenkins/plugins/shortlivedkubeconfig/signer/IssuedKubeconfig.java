@@ -27,6 +27,39 @@ public record IssuedKubeconfig(byte[] kubeconfig, X509Certificate certificate, S
         return kubeconfig.clone();
     }
 
+    /** Shorter fragments (the last line of a PEM body) would mask innocent log output. */
+    static final int MINIMUM_SECRET_LENGTH = 16;
+
+    /**
+     * The strings a build log must mask: the client certificate and key data as the kubeconfig holds them (what
+     * {@code cat} or {@code kubectl config view --raw} print) and every PEM body line of at least 16 characters
+     * inside them (what a {@code base64 -d} prints). Longest first, so that a masker replaces whole values first.
+     */
+    public List<String> secretValues() {
+        java.util.Set<String> secrets = new java.util.HashSet<>();
+        String text = new String(kubeconfig, java.nio.charset.StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            for (String key : new String[] {"client-certificate-data: ", "client-key-data: "}) {
+                if (!trimmed.startsWith(key)) {
+                    continue;
+                }
+                String base64 = trimmed.substring(key.length());
+                secrets.add(base64);
+                String pem = new String(java.util.Base64.getDecoder().decode(base64),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                for (String pemLine : pem.split("\n")) {
+                    String body = pemLine.strip();
+                    if (!body.startsWith("-----") && body.length() >= MINIMUM_SECRET_LENGTH) {
+                        secrets.add(body);
+                    }
+                }
+            }
+        }
+        return secrets.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()
+                .thenComparing(java.util.Comparator.naturalOrder())).toList();
+    }
+
     /** The certificate's subject, e.g. {@code CN=jenkins,O=system:masters}. */
     public String subject() {
         return certificate.getSubjectX500Principal().getName();

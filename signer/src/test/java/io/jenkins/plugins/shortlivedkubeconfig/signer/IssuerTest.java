@@ -80,6 +80,25 @@ class IssuerTest {
     }
 
     @Test
+    void secretValuesCoverTheKeyAndCertificateDataButNothingElse() throws Exception {
+        IssuedKubeconfig issued = issuer(PolicyParserTest.SEED).issue(IssueRequest.of("jenkins", Duration.ofHours(1),
+                ClusterEndpoint.of("prod", "https://10.0.0.1:6443", issuerCaPem(), null, null)));
+        String text = new String(issued.kubeconfig(), StandardCharsets.UTF_8);
+        String keyData = text.lines().filter(l -> l.contains("client-key-data: ")).findFirst().orElseThrow()
+                .replaceAll(".*: ", "");
+        String keyPem = new String(Base64.getDecoder().decode(keyData), StandardCharsets.UTF_8);
+        List<String> secrets = issued.secretValues();
+        assertThat(secrets.get(0).length()).isGreaterThanOrEqualTo(secrets.get(secrets.size() - 1).length());
+        assertThat(secrets).contains(keyData);
+        assertThat(keyPem.lines().filter(l -> !l.startsWith("-----") && l.length() >= 16)).allMatch(secrets::contains);
+        assertThat(secrets).allMatch(s -> s.length() >= 16).noneMatch(s -> s.contains("https://") || s.contains("prod"));
+        // The server CA is public and stays readable in the log.
+        String caData = text.lines().filter(l -> l.contains("certificate-authority-data: ")).findFirst().orElseThrow()
+                .replaceAll(".*: ", "");
+        assertThat(secrets).doesNotContain(caData);
+    }
+
+    @Test
     void rsaKeysAlsoGetKeyEncipherment() throws Exception {
         IssuedKubeconfig issued = issuer(PolicyParserTest.SEED).issue(IssueRequest.of("jenkins", Duration.ofHours(1),
                 cluster()).withKeyAlgorithm(KeyAlgorithm.RSA_2048));
