@@ -35,6 +35,9 @@ public final class SignerCli implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     final Clock clock;
 
     SignerCli(Clock clock) {
@@ -43,7 +46,7 @@ public final class SignerCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: ca init, sign, "
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: ca init, sign, "
                 + "policy check or inspect");
     }
 
@@ -60,8 +63,10 @@ public final class SignerCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExpandAtFiles(false); // tctl has no @-files, and `@/dev/zero` would read forever
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("kubeconfig-signer: " + ex.getMessage());
+            // picocli quotes arguments as typed: keep the error one line whatever was typed.
+            ex.getCommandLine().getErr().println("kubeconfig-signer: " + oneLine(ex.getMessage()));
             ex.getCommandLine().getErr().println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for usage.");
             return BAD_INPUT;
@@ -71,6 +76,19 @@ public final class SignerCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Control characters escaped, so that a message is one line and cannot forge others. */
+    static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     static int handle(Exception ex, PrintWriter err, boolean verbose) {
@@ -99,7 +117,7 @@ public final class SignerCli implements Runnable {
             code = BAD_INPUT;
             message = "internal error: " + e.getClass().getName() + (verbose ? "" : " (run with --verbose for details)");
         }
-        err.println("kubeconfig-signer: " + message);
+        err.println("kubeconfig-signer: " + oneLine(message));
         if (verbose) {
             e.printStackTrace(err);
         }
