@@ -5,6 +5,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -64,6 +65,11 @@ final class CaCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Duration lifetime = Ttl.parse(ttl, "--ttl");
+            if (name.isBlank() || !name.strip().equals(name) || name.length() > 253
+                    || name.codePoints().anyMatch(Character::isISOControl)) {
+                throw new InvalidInputException("--name: " + SignCommand.quote(name) + " is not usable as the CA's "
+                        + "subject name (1 to 253 characters, no control characters or surrounding spaces)");
+            }
             if (cert.toAbsolutePath().normalize().equals(key.toAbsolutePath().normalize())) {
                 throw new InvalidInputException("--cert and --key must be different files");
             }
@@ -72,11 +78,13 @@ final class CaCommand implements Runnable {
                     throw new InvalidInputException(p + ": already exists; pass --force to overwrite it");
                 }
             }
+            // Check both places before writing either: a key without its certificate is worse than nothing.
+            writable(cert, "--cert");
+            writable(key, "--key");
             SignerCli root = (SignerCli) spec.root().userObject();
             CertificateAuthority ca = CertificateAuthority.generate(name, lifetime,
                     rsa ? KeyAlgorithm.RSA_3072 : KeyAlgorithm.EC_P256, root.clock);
-            PrivateFiles.replace(key, ca.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-            PrivateFiles.replace(cert, ca.certificatePem().getBytes(StandardCharsets.US_ASCII));
+            writePair(ca);
             if (cert.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-r--r--"));
             }
@@ -86,6 +94,48 @@ final class CaCommand implements Runnable {
             spec.commandLine().getOut().println("  private key: " + key + "  (mode 0600; keep it secret)");
             spec.commandLine().getOut().println("  SHA-256 fingerprint: " + ca.fingerprintSha256());
             return SignerCli.OK;
+        }
+
+        private static void writable(Path target, String flag) throws InvalidInputException {
+            Path dir = target.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new InvalidInputException(flag + " " + target + ": the directory " + dir + " does not exist");
+            }
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(flag + " " + target + ": is a directory, not a file");
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isSymbolicLink(target)) {
+                throw new InvalidInputException(flag + " " + target + ": is not a regular file");
+            }
+        }
+
+        /**
+         * Writes the key, then the certificate; when the certificate cannot be written, the key file goes back to what
+         * it was (absent, the previous key, or the previous link), so the two files always belong together.
+         */
+        private void writePair(CertificateAuthority ca) throws IOException {
+            boolean existed = Files.exists(key, LinkOption.NOFOLLOW_LINKS);
+            Path oldLink = Files.isSymbolicLink(key) ? Files.readSymbolicLink(key) : null;
+            byte[] oldKey = existed && oldLink == null ? Files.readAllBytes(key) : null;
+            PrivateFiles.replace(key, ca.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+            try {
+                PrivateFiles.replace(cert, ca.certificatePem().getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException | RuntimeException e) {
+                try {
+                    if (oldKey != null) {
+                        PrivateFiles.replace(key, oldKey);
+                    } else {
+                        Files.deleteIfExists(key);
+                        if (oldLink != null) {
+                            Files.createSymbolicLink(key, oldLink);
+                        }
+                    }
+                } catch (IOException | RuntimeException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,15 @@ final class InputFiles {
                 throw new InvalidInputException(flag + " " + file + ": " + size + " bytes is larger than the "
                         + MAX_BYTES + "-byte limit");
             }
-            return Files.readAllBytes(file);
+            // Devices and /proc files report size 0 whatever they hold (/dev/zero never ends): read at most the limit.
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+                if (bytes.length > MAX_BYTES) {
+                    throw new InvalidInputException(flag + " " + file + ": larger than the " + MAX_BYTES
+                            + "-byte limit");
+                }
+                return bytes;
+            }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidInputException(flag + " " + file + ": no such file");
         } catch (java.nio.file.AccessDeniedException e) {

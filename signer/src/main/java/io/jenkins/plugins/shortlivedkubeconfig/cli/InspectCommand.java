@@ -29,16 +29,17 @@ final class InspectCommand implements Callable<Integer> {
         SignerCli root = (SignerCli) spec.root().userObject();
         Instant now = root.clock.instant();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("context:         " + s.context());
-        out.println("cluster:         " + s.cluster());
-        out.println("server:          " + s.server());
-        if (s.namespace() != null) {
-            out.println("namespace:       " + s.namespace());
+        out.println("context:         " + shown(s.context()));
+        out.println("cluster:         " + shown(s.cluster()));
+        out.println("server:          " + shown(s.server()));
+        String namespace = s.namespace();
+        if (namespace != null) {
+            out.println("namespace:       " + shown(namespace));
         }
-        out.println("kubernetes user: " + s.commonName());
-        out.println("groups:          " + (s.groups().isEmpty() ? "(none)" : String.join(", ", s.groups())));
+        out.println("kubernetes user: " + shown(s.commonName()));
+        out.println("groups:          " + (s.groups().isEmpty() ? "(none)" : shown(String.join(", ", s.groups()))));
         out.println("serial:          " + s.serialHex());
-        out.println("issuer:          " + s.issuer());
+        out.println("issuer:          " + shown(s.issuer()));
         out.println("not before:      " + s.notBefore());
         out.println("not after:       " + s.notAfter());
         Duration left = Duration.between(now, s.notAfter());
@@ -47,5 +48,10 @@ final class InspectCommand implements Callable<Integer> {
                 : Ttl.format(left.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
         out.flush();
         return SignerCli.OK;
+    }
+
+    /** A value from the file, with control characters escaped: a kubeconfig from elsewhere must not drive the terminal. */
+    private static String shown(String value) {
+        return SignCommand.printable(value, 10_000);
     }
 }

@@ -116,7 +116,7 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equals("kubernetes")) {
-            throw new InvalidInputException("--format: \"" + format + "\" is not supported; this signer writes "
+            throw new InvalidInputException("--format: " + quote(format) + " is not supported; this signer writes "
                     + "only --format=kubernetes");
         }
         Duration lifetime = Ttl.parse(ttl, "--ttl");
@@ -131,6 +131,9 @@ final class SignCommand implements Callable<Integer> {
                     + "shorter than --ttl " + Ttl.format(lifetime) + ", so the file is renewed before it expires");
         }
         String clusterName = cluster != null ? cluster : defaultClusterName(server);
+        if (job != null && job.isBlank()) {
+            throw new InvalidInputException("--job: give a Jenkins job full name, e.g. deploy/api/main");
+        }
         Requester requester = job == null ? null : new Requester(job, 0);
         SignerCli root = (SignerCli) spec.root().userObject();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -166,10 +169,38 @@ final class SignCommand implements Callable<Integer> {
     /** Reads the policy and the CA afresh: once for a single sign, at every renewal otherwise. */
     private Issuer issuer(Clock clock) throws SignerException {
         RobotPolicy robots = new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
-        CertificateAuthority ca = CertificateAuthority.load(InputFiles.readText(caCert, "--ca-cert"),
-                "--ca-cert " + caCert, InputFiles.readText(caKey, "--ca-key"), "--ca-key " + caKey, clock);
+        String caCertPem = InputFiles.readText(caCert, "--ca-cert");
+        String caKeyPem = InputFiles.readText(caKey, "--ca-key");
+        CertificateAuthority ca;
+        try {
+            ca = CertificateAuthority.load(caCertPem, "--ca-cert " + caCert, caKeyPem, "--ca-key " + caKey, clock);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // e.g. a CA certificate whose key identifier extension is damaged: Bouncy Castle's own exception
+            throw new InvalidInputException("--ca-cert " + caCert + ": not a usable CA certificate ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
         AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
         return new Issuer(ca, robots, clock, audit);
+    }
+
+    /** A value the user typed, as a message shows it: quoted, one line, at most 100 characters. */
+    static String quote(String value) {
+        return "\"" + printable(value, 100) + "\"";
+    }
+
+    /** Text with control and format characters escaped ({@code \\u000a}), cut after {@code max} characters. */
+    static String printable(String value, int max) {
+        StringBuilder b = new StringBuilder();
+        value.codePoints().limit(max).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return value.codePointCount(0, value.length()) > max ? b.append("...").toString() : b.toString();
     }
 
     static String defaultClusterName(String server) {

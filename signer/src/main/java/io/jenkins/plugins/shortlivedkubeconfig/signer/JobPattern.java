@@ -32,22 +32,22 @@ public final class JobPattern {
             throw new IllegalArgumentException("a job pattern must be at most 1024 characters");
         }
         if (glob.startsWith("/") || glob.endsWith("/")) {
-            throw new IllegalArgumentException("\"" + glob + "\" starts or ends with '/'; write job full names "
+            throw new IllegalArgumentException(PolicyParser.quote(glob) + " starts or ends with '/'; write job full names "
                     + "without a leading or trailing slash, e.g. deploy/**");
         }
         for (int i = 0; i < glob.length(); i++) {
             if (Character.isISOControl(glob.charAt(i))) {
-                throw new IllegalArgumentException("\"" + glob.strip() + "\" contains a control character");
+                throw new IllegalArgumentException(PolicyParser.quote(glob) + " contains a control character");
             }
         }
-        String[] segments = glob.split("/", -1);
+        String[] segments = collapseGlobstars(glob.split("/", -1));
         StringBuilder re = new StringBuilder();
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             boolean first = i == 0;
             boolean last = i == segments.length - 1;
             if (segment.isEmpty()) {
-                throw new IllegalArgumentException("\"" + glob + "\" has an empty segment ('//')");
+                throw new IllegalArgumentException(PolicyParser.quote(glob) + " has an empty segment ('//')");
             }
             if (segment.equals("**")) {
                 if (first && last) {
@@ -60,7 +60,7 @@ public final class JobPattern {
                 continue;
             }
             if (segment.contains("**")) {
-                throw new IllegalArgumentException("\"" + glob + "\": '**' must be a whole segment, as in a/**/b");
+                throw new IllegalArgumentException(PolicyParser.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
             }
             boolean afterLeadingGlobstar = i == 1 && segments[0].equals("**");
             if (!first && !afterLeadingGlobstar) {
@@ -76,6 +76,17 @@ public final class JobPattern {
             }
         }
         return new JobPattern(glob, Pattern.compile(re.toString()));
+    }
+
+    // "a/**/**/b" means "a/**/b": kept apart, the regex of two globstars in a row would need a segment between them.
+    private static String[] collapseGlobstars(String[] segments) {
+        java.util.List<String> out = new java.util.ArrayList<>(segments.length);
+        for (String segment : segments) {
+            if (!(segment.equals("**") && !out.isEmpty() && out.get(out.size() - 1).equals("**"))) {
+                out.add(segment);
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     /** Whether the job full name (e.g. {@code deploy/api/main}) matches. */

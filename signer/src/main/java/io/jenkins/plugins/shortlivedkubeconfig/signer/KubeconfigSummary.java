@@ -15,7 +15,6 @@ import javax.naming.ldap.Rdn;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * What a kubeconfig's current context holds, read without exposing secrets: server, namespace, and the client
@@ -52,8 +51,9 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         Object root;
         try {
             root = new Yaml(new SafeConstructor(options)).load(new StringReader(text));
-        } catch (YAMLException | IllegalArgumentException e) {
+        } catch (RuntimeException e) { // YAMLException and the rest
             // SnakeYAML's messages quote the input, which may hold key data: say only where it failed.
+            // Its constructor also throws plain runtime exceptions for some tags (e.g. "!!seq x": ClassCastException).
             String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
                     ? " at line " + (m.getProblemMark().getLine() + 1) : "";
             throw new InvalidInputException(source + ": not valid YAML" + where);
@@ -61,16 +61,16 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         Map<?, ?> config = map(root, source, "the document");
         String current = string(config.get("current-context"), source, "current-context");
         Map<?, ?> context = map(named(config.get("contexts"), current, source, "contexts"), source,
-                "contexts[" + current + "].context");
-        String clusterName = string(context.get("cluster"), source, "contexts[" + current + "].context.cluster");
-        String userName = string(context.get("user"), source, "contexts[" + current + "].context.user");
+                "contexts[" + shown(current) + "].context");
+        String clusterName = string(context.get("cluster"), source, "contexts[" + shown(current) + "].context.cluster");
+        String userName = string(context.get("user"), source, "contexts[" + shown(current) + "].context.user");
         Object ns = context.get("namespace");
         Map<?, ?> cluster = map(named(config.get("clusters"), clusterName, source, "clusters"), source,
-                "clusters[" + clusterName + "].cluster");
-        String server = string(cluster.get("server"), source, "clusters[" + clusterName + "].cluster.server");
+                "clusters[" + shown(clusterName) + "].cluster");
+        String server = string(cluster.get("server"), source, "clusters[" + shown(clusterName) + "].cluster.server");
         Map<?, ?> user = map(named(config.get("users"), userName, source, "users"), source,
-                "users[" + userName + "].user");
-        String field = "users[" + userName + "].user.client-certificate-data";
+                "users[" + shown(userName) + "].user");
+        String field = "users[" + shown(userName) + "].user.client-certificate-data";
         String data = string(user.get("client-certificate-data"), source, field);
         String pem;
         try {
@@ -106,12 +106,30 @@ public record KubeconfigSummary(String context, String cluster, String server, @
             if (item instanceof Map<?, ?> m && name.equals(m.get("name"))) {
                 Object value = m.get(inner);
                 if (value == null) {
-                    throw new InvalidInputException(source + ": " + field + "[" + name + "] has no " + inner);
+                    throw new InvalidInputException(source + ": " + field + "[" + shown(name) + "] has no " + inner);
                 }
                 return value;
             }
         }
-        throw new InvalidInputException(source + ": " + field + " has no entry named \"" + name + "\"");
+        throw new InvalidInputException(source + ": " + field + " has no entry named " + quoted(name));
+    }
+
+    private static final java.util.regex.Pattern KEY_LIKE = java.util.regex.Pattern.compile("[A-Za-z0-9+/=]{20,}");
+
+    /**
+     * A name from the file as a message shows it: printable and short. The file holds a private key, so a value
+     * that could be part of it (a long run of base64 characters) is described, not shown.
+     */
+    private static String shown(String name) {
+        return hidden(name) ? "(a value of " + name.length() + " characters, not shown)" : PolicyParser.printable(name, 100);
+    }
+
+    private static String quoted(String name) {
+        return hidden(name) ? shown(name) : "\"" + shown(name) + "\"";
+    }
+
+    private static boolean hidden(String name) {
+        return name.length() > 100 || KEY_LIKE.matcher(name).find();
     }
 
     private static Map<?, ?> map(Object o, String source, String field) throws InvalidInputException {

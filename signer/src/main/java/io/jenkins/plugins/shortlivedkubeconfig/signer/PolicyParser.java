@@ -133,11 +133,16 @@ public final class PolicyParser {
         }
 
         void error(@CheckForNull Node at, String field, String message) {
-            problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, source, line(at), field, message));
+            problem(PolicyProblem.Severity.ERROR, line(at), field, message);
         }
 
         void warning(@CheckForNull Node at, String field, String message) {
-            problems.add(new PolicyProblem(PolicyProblem.Severity.WARNING, source, line(at), field, message));
+            problem(PolicyProblem.Severity.WARNING, line(at), field, message);
+        }
+
+        /** Field paths hold keys from the file: each problem is one printable line whatever the file holds. */
+        void problem(PolicyProblem.Severity severity, int line, String field, String message) {
+            problems.add(new PolicyProblem(severity, source, line, printable(field, 200), printable(message, 2_000)));
         }
 
         @CheckForNull
@@ -156,8 +161,8 @@ public final class PolicyParser {
             } catch (MarkedYAMLException e) {
                 Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-                problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, source,
-                        mark == null ? 0 : mark.getLine() + 1, "", "invalid YAML: " + oneLine(what)));
+                problem(PolicyProblem.Severity.ERROR, mark == null ? 0 : mark.getLine() + 1, "",
+                        "invalid YAML: " + oneLine(what));
                 return null;
             } catch (YAMLException e) {
                 error(null, "", "invalid YAML: " + oneLine(String.valueOf(e.getMessage())));
@@ -202,13 +207,13 @@ public final class PolicyParser {
             String name = metadata == null ? null : requiredString(metadata, "name",
                     top.get("metadata").getValueNode(), "metadata.name");
             if (name != null && nameProblem(name) != null) {
-                error(metadata.get("name").getValueNode(), "metadata.name", "\"" + name + "\" " + nameProblem(name));
+                error(metadata.get("name").getValueNode(), "metadata.name", quote(name) + " " + nameProblem(name));
                 name = null;
             }
             if (kind == null) {
                 return;
             }
-            String label = name == null ? kind : kind + " \"" + name + "\"";
+            String label = name == null ? printable(kind, 80) : printable(kind, 80) + " " + quote(name);
             for (Map.Entry<String, NodeTuple> e : top.entrySet()) {
                 switch (e.getKey()) {
                     case "kind", "version", "metadata", "spec" -> { }
@@ -238,29 +243,29 @@ public final class PolicyParser {
             switch (kind) {
                 case "role" -> {
                     if (version != null && !ROLE_VERSIONS.contains(version)) {
-                        error(top.get("version").getValueNode(), label + ": version", "role version \"" + version
-                                + "\" is not supported (supported: v5, v6, v7)");
+                        error(top.get("version").getValueNode(), label + ": version", "role version " + quote(version)
+                                + " is not supported (supported: v5, v6, v7)");
                         return;
                     }
                     role(name, version, spec, document, label);
                 }
                 case "user" -> {
                     if (version != null && !version.equals("v2")) {
-                        error(top.get("version").getValueNode(), label + ": version", "user version \"" + version
-                                + "\" is not supported (supported: v2)");
+                        error(top.get("version").getValueNode(), label + ": version", "user version " + quote(version)
+                                + " is not supported (supported: v2)");
                         return;
                     }
                     user(name, metadata, spec, document, label);
                 }
                 case "job_binding" -> {
                     if (version != null && !version.equals("v1")) {
-                        error(top.get("version").getValueNode(), label + ": version", "job_binding version \""
-                                + version + "\" is not supported (supported: v1)");
+                        error(top.get("version").getValueNode(), label + ": version", "job_binding version "
+                                + quote(version) + " is not supported (supported: v1)");
                         return;
                     }
                     binding(name, spec, document, label);
                 }
-                default -> error(top.get("kind").getValueNode(), "kind", "\"" + kind + "\" is not supported; "
+                default -> error(top.get("kind").getValueNode(), "kind", quote(kind) + " is not supported; "
                         + "expected role, user or job_binding");
             }
         }
@@ -389,7 +394,7 @@ public final class PolicyParser {
                         continue;
                     }
                     if (max.compareTo(Ttl.MINIMUM) < 0) {
-                        error(value, field, "\"" + text + "\" is shorter than the minimum certificate lifetime "
+                        error(value, field, quote(text) + " is shorter than the minimum certificate lifetime "
                                 + Ttl.format(Ttl.MINIMUM));
                         max = null;
                     }
@@ -419,7 +424,7 @@ public final class PolicyParser {
                         try {
                             expires = java.time.OffsetDateTime.parse(text).toInstant();
                         } catch (DateTimeParseException e2) {
-                            error(value, label + ": metadata.expires", "\"" + text + "\" is not an RFC 3339 "
+                            error(value, label + ": metadata.expires", quote(text) + " is not an RFC 3339 "
                                     + "timestamp such as 2027-01-01T00:00:00Z");
                         }
                     }
@@ -566,21 +571,21 @@ public final class PolicyParser {
                 for (int i = 0; i < user.roles().size(); i++) {
                     String role = user.roles().get(i);
                     if (!roles.containsKey(role)) {
-                        error(nodes.get(i), "user \"" + user.name() + "\": spec.roles[" + i + "]", "role \"" + role
-                                + "\" is not defined in this policy");
+                        error(nodes.get(i), "user " + quote(user.name()) + ": spec.roles[" + i + "]", "role "
+                                + quote(role) + " is not defined in this policy");
                     }
                 }
                 if (user.roles().isEmpty()) {
-                    warning(null, "user \"" + user.name() + "\": spec.roles", "is empty: this user grants nothing");
+                    warning(null, "user " + quote(user.name()) + ": spec.roles", "is empty: this user grants nothing");
                 }
             }
             for (JobBinding binding : bindings) {
                 for (int i = 0; i < binding.users().size(); i++) {
                     String user = binding.users().get(i);
                     if (!users.containsKey(user)) {
-                        error(bindingUserNodes.get(binding.name() + "\u0000" + user), "job_binding \""
-                                + binding.name() + "\": spec.users[" + i + "]", "user \"" + user
-                                + "\" is not defined in this policy");
+                        error(bindingUserNodes.get(binding.name() + "\u0000" + user), "job_binding "
+                                + quote(binding.name()) + ": spec.users[" + i + "]", "user " + quote(user)
+                                + " is not defined in this policy");
                     }
                 }
             }
@@ -645,16 +650,16 @@ public final class PolicyParser {
                 TraitTemplate template = TraitTemplate.parse(name); // checked when the role was read
                 List<String> values = template.expand(user.traits());
                 if (values.isEmpty()) {
-                    problems.add(new PolicyProblem(PolicyProblem.Severity.WARNING, source,
-                            roleLines.getOrDefault(role.name(), 0), field, "\"" + name + "\" expands to nothing "
-                            + "for user \"" + user.name() + "\" (it has no trait " + template.trait() + ")"));
+                    problem(PolicyProblem.Severity.WARNING, roleLines.getOrDefault(role.name(), 0), field,
+                            quote(name) + " expands to nothing for user " + quote(user.name()) + " (it has no trait "
+                            + template.trait() + ")");
                 }
                 for (String value : values) {
                     String problem = nameProblem(value);
                     if (problem != null) {
-                        problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, source,
-                                userLines.getOrDefault(user.name(), 0), "user \"" + user.name() + "\": spec.traits."
-                                + template.trait(), "\"" + value + "\" (used by " + field + "): " + problem));
+                        problem(PolicyProblem.Severity.ERROR, userLines.getOrDefault(user.name(), 0),
+                                "user " + quote(user.name()) + ": spec.traits." + template.trait(),
+                                quote(value) + " (used by " + field + "): " + problem);
                     } else {
                         out.add(value);
                     }
@@ -691,13 +696,13 @@ public final class PolicyParser {
                     continue;
                 }
                 if (item.contains("*") || (item.startsWith("^") && item.endsWith("$"))) {
-                    error(items.get(i), at, "\"" + item + "\": wildcards and regular expressions are not supported "
+                    error(items.get(i), at, quote(item) + ": wildcards and regular expressions are not supported "
                             + "here; write the names out");
                     continue;
                 }
                 String problem = nameProblem(item);
                 if (problem != null) {
-                    error(items.get(i), at, "\"" + item + "\": " + problem);
+                    error(items.get(i), at, quote(item) + ": " + problem);
                 } else {
                     out.add(item);
                 }
@@ -823,6 +828,43 @@ public final class PolicyParser {
             return "has leading or trailing white space";
         }
         return null;
+    }
+
+    /** A value from a policy or a request as messages show it: quoted, printable, at most 100 characters. */
+    static String quote(String value) {
+        return "\"" + printable(value, 100) + "\"";
+    }
+
+    /**
+     * Text with every control and format character escaped ({@code \\n}, {@code \\u001b}, ...), so that a message
+     * stays one line and cannot rewrite a terminal or a log, cut to {@code max} characters.
+     */
+    static String printable(String text, int max) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), max) + 8);
+        for (int i = 0; i < text.length(); i++) {
+            if (b.length() >= max) {
+                return b.append("...").toString();
+            }
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || (Character.isSurrogate(c) && !validPair(text, i))) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean validPair(String text, int i) {
+        char c = text.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
     }
 
     private static boolean isNull(@CheckForNull Node node) {

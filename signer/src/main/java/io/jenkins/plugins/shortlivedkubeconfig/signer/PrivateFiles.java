@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -84,6 +85,11 @@ public final class PrivateFiles {
         if (Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(absolute + " is a directory");
         }
+        BasicFileAttributes existing = existingAttributes(absolute);
+        if (existing != null && existing.isOther()) {
+            // A device, FIFO or socket: renaming over it would replace it (as root, e.g. /dev/null) by a key file.
+            throw new IOException(absolute + " is not a regular file (a device, FIFO or socket); give a file path");
+        }
         Path temp = posix(dir)
                 ? Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp",
                         PosixFilePermissions.asFileAttribute(FILE))
@@ -92,7 +98,7 @@ public final class PrivateFiles {
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(out, content);
+                writeFully(out, content, absolute);
             }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -152,21 +158,40 @@ public final class PrivateFiles {
         return true;
     }
 
+    @CheckForNull
+    private static BasicFileAttributes existingAttributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
     private static void write(Path file, byte[] content) throws IOException {
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         FileAttribute<?>[] attributes = posix(file)
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
         try (FileChannel out = FileChannel.open(file, options, attributes)) {
-            writeFully(out, content);
+            writeFully(out, content, file);
         }
     }
 
-    private static void writeFully(FileChannel out, byte[] content) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
+    /** Writes and flushes; a failure (e.g. "No space left on device", which the JDK reports without a path) names {@code shown}. */
+    private static void writeFully(FileChannel out, byte[] content, Path shown) throws IOException {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        } catch (java.nio.channels.ClosedChannelException | java.nio.file.FileSystemException e) {
+            throw e; // an interrupt keeps its type; a file system error already names its file
+        } catch (IOException e) {
+            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(shown.toString(), null,
+                    e.getMessage());
+            named.initCause(e);
+            throw named;
         }
-        out.force(true);
     }
 
     private static boolean posix(Path path) {
