@@ -169,6 +169,39 @@ class CliArgumentPropertiesTest {
     static final List<String> CA_TARGETS = List.of("@t/new.crt", "@t/new.key", "@t/old.crt", "@t/old.key",
             "@t/missing/ca.crt", "@t/adir", "@t/existing");
 
+    /** What the JVM's working directory holds before any try: no try may add to it. */
+    static final java.util.Set<String> WORKING_DIRECTORY = workingDirectory();
+
+    static java.util.Set<String> workingDirectory() {
+        try (Stream<Path> entries = Files.list(Path.of("").toAbsolutePath())) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".jqwik-database"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Flags whose value the CLI may write to: a relative value would land in the build's working directory. */
+    static final List<String> WRITTEN_PATH_FLAGS = List.of("--out", "-o", "--audit-log", "--cert", "--key");
+
+    /** Relative values of written-path flags are moved into the try's directory, so no try writes outside it. */
+    static String[] insideTry(String[] args, Path t) {
+        for (int i = 0; i < args.length; i++) {
+            for (String flag : WRITTEN_PATH_FLAGS) {
+                if (args[i].equals(flag) && i + 1 < args.length && relative(args[i + 1])) {
+                    args[i + 1] = t.resolve("rel-" + args[i + 1].replace('/', '_')).toString();
+                } else if (args[i].startsWith(flag + "=") && relative(args[i].substring(flag.length() + 1))) {
+                    args[i] = flag + "=" + t.resolve("rel-" + args[i].substring(flag.length() + 1).replace('/', '_'));
+                }
+            }
+        }
+        return args;
+    }
+
+    private static boolean relative(String value) {
+        return !value.isEmpty() && !value.equals("-") && !value.startsWith("/") && value.indexOf('\0') < 0;
+    }
+
     static void runsToACleanEnd(List<String> generated) throws Exception {
         int n = TRY.incrementAndGet();
         Path t = Files.createDirectories(root.resolve("t" + n));
@@ -177,8 +210,8 @@ class CliArgumentPropertiesTest {
         Files.copy(fx.resolve("other.crt"), t.resolve("old.crt"));
         Files.copy(fx.resolve("other.key"), t.resolve("old.key"));
         Map<String, String> before = snapshot(t);
-        String[] args = generated.stream().map(a -> a.replace("@fx/", fx + "/").replace("@t/", t + "/"))
-                .toArray(String[]::new);
+        String[] args = insideTry(generated.stream().map(a -> a.replace("@fx/", fx + "/").replace("@t/", t + "/"))
+                .toArray(String[]::new), t);
         String shown = Arrays.toString(args);
 
         Outcome<Result> outcome = Outcome.within(Duration.ofSeconds(60), () -> cli(args));
@@ -208,6 +241,7 @@ class CliArgumentPropertiesTest {
                     .noneMatch(name -> name.endsWith(".tmp"));
         }
         assertThat(snapshot(fx)).as("fixtures after %s", shown).isEqualTo(fixtureSnapshot);
+        assertThat(workingDirectory()).as("the working directory after %s", shown).isEqualTo(WORKING_DIRECTORY);
         boolean sign = args.length > 0 && args[0].equals("sign");
         boolean caInit = args.length > 1 && args[0].equals("ca") && args[1].equals("init");
         Map<String, String> after = snapshot(t);
