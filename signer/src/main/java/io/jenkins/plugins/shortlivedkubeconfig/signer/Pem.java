@@ -155,7 +155,12 @@ public final class Pem {
     /** An exception's reason without any of the input: its type and a message only when it cannot hold key data. */
     static String safeReason(Throwable e) {
         String m = e.getMessage();
-        if (m == null || m.length() > 120 || m.matches(".*[A-Za-z0-9+/]{40,}.*")) {
+        if (m != null && (m.contains("-----") || m.startsWith("unrecognised object"))) {
+            // Bouncy Castle quotes the block's label from the input ("-----END PRIVATE KEY----- not found").
+            return "a damaged or truncated PEM block";
+        }
+        if (m == null || m.length() > 120 || m.matches("(?s).*[A-Za-z0-9+/]{40,}.*")
+                || m.codePoints().anyMatch(Character::isISOControl)) {
             return e.getClass().getSimpleName();
         }
         return m;

@@ -33,11 +33,6 @@ class ReportedBugsTest {
     }
 
     @Test
-    @Disabled("Pem.safeReason passes Bouncy Castle's \"-----END <label>----- not found\" and \"unrecognised object: "
-            + "<label>\" through: for a truncated key "
-            + "the error says PRIVATE KEY (so key scanners flag the log), and the label is copied from the input, "
-            + "control characters included. Fix in Pem: drop BC's message when it quotes the armour, e.g. "
-            + "\"no END line for the PEM block\".")
     void pemErrorsNeverEchoTheInputsArmour() throws Exception {
         String key = CertificateAuthority.generate("ca", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC())
                 .privateKeyPem();
