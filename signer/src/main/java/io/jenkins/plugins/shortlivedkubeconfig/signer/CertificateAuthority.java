@@ -118,6 +118,12 @@ public final class CertificateAuthority {
             throw new InvalidInputException(keySource + ": the private key does not match the CA certificate "
                     + certificateSource);
         }
+        try {
+            subjectKeyIdentifier(cert);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(certificateSource + ": the CA certificate's subject key identifier "
+                    + "extension is damaged; create a new CA");
+        }
         return new CertificateAuthority(cert, key);
     }
 
@@ -130,7 +136,8 @@ public final class CertificateAuthority {
     public static CertificateAuthority generate(String commonName, Duration lifetime, KeyAlgorithm algorithm,
                                                 Clock clock) throws InvalidInputException {
         if (commonName.isBlank() || PolicyParser.nameProblem(commonName) != null) {
-            throw new InvalidInputException("CA name: \"" + commonName + "\" is not usable as a subject name");
+            throw new InvalidInputException("CA name: " + PolicyParser.quote(commonName)
+                    + " is not usable as a subject name");
         }
         if (lifetime.compareTo(Duration.ofHours(1)) < 0) {
             throw new InvalidInputException("CA lifetime: " + Ttl.format(lifetime) + " is too short; give at least 1h");

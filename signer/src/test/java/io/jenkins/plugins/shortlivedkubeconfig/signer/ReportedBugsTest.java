@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,12 +56,6 @@ class ReportedBugsTest {
     }
 
     @Test
-    @Disabled("CertificateAuthority.load lets Bouncy Castle's IllegalArgumentException (\"failed to construct OCTET "
-            + "STRING ...\") out of the constructor when the CA certificate's subject key identifier extension is "
-            + "damaged (the JDK's certificate parser accepts it): the plugin would show a stack trace instead of an "
-            + "error naming the credential. Found by PemPropertiesTest; the input is corpus/pem/"
-            + "damaged-subject-key-identifier.pem. Fix in CertificateAuthority.subjectKeyIdentifier: catch "
-            + "IllegalArgumentException and throw InvalidInputException naming the certificate source.")
     void aCaCertificateWithADamagedKeyIdentifierIsRefused() throws Exception {
         String pem = resource("damaged-subject-key-identifier.pem");
         String key = resource("damaged-subject-key-identifier.key.pem"); // a test-only key, trusted nowhere
@@ -76,9 +69,6 @@ class ReportedBugsTest {
     }
 
     @Test
-    @Disabled("CertificateAuthority.generate quotes the CA name as given: a name with a line break makes its "
-            + "InvalidInputException message several lines. (The CLI now checks --name first.) Fix in "
-            + "CertificateAuthority: escape the name in the message, as PolicyParser.quote does.")
     void aCaNameWithALineBreakIsRefusedOnOneLine() {
         try {
             CertificateAuthority.generate("a\nb", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
