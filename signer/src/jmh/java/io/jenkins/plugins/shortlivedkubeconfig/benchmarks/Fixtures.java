@@ -11,6 +11,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicySeeds;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -20,30 +21,8 @@ import java.time.Duration;
  */
 final class Fixtures {
     /** The seed policy from the README: role "robot" grants system:masters, user "jenkins" holds it, any job may use it. */
-    static final String SEED_POLICY = """
-            kind: role
-            version: v5
-            metadata:
-              name: robot
-            spec:
-              allow:
-                kubernetes_groups: ['system:masters']
-            ---
-            kind: user
-            version: v2
-            metadata:
-              name: jenkins
-            spec:
-              roles: ['robot']
-            ---
-            kind: job_binding
-            version: v1
-            metadata:
-              name: all-jobs
-            spec:
-              users: ['jenkins']
-              jobs: ['**']
-            """;
+    static final String SEED_POLICY = PolicySeeds.TELEPORT_SEED;
+
 
     static final int LARGE_ROLES = 200;
     static final int LARGE_USERS = 1_000;

@@ -6,6 +6,7 @@ import java.util.List;
 public final class PolicySeeds {
     private PolicySeeds() {}
 
+    /** The shipped examples/robots.yaml without its comments (PolicyParserTest checks that the file loads). */
     public static final String TELEPORT_SEED = """
             kind: role
             version: v5
