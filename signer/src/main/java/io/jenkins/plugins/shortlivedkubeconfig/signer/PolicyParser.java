@@ -91,11 +91,12 @@ public final class PolicyParser {
         return parse(decode(yaml, source), source);
     }
 
-    /** Every error and warning for a policy text, in file order; empty when it is clean. For form validation. */
+    /** Every error and warning for a policy text, ordered by line; empty when it is clean. For form validation. */
     public List<PolicyProblem> check(String yaml, String source) {
         Run run = new Run(source);
         run.parse(yaml);
-        return List.copyOf(run.problems);
+        // By line, as an editor shows them (cross-checks run after the documents are read); stable within a line.
+        return run.problems.stream().sorted(java.util.Comparator.comparingInt(PolicyProblem::line)).toList();
     }
 
     static String decode(byte[] bytes, String source) throws PolicyException {

@@ -287,6 +287,9 @@ class PolicyParserTest {
         assertThat(problems).extracting(PolicyProblem::severity).containsOnly(PolicyProblem.Severity.ERROR);
         assertThat(problems).extracting(PolicyProblem::line).contains(2);
         assertThat(parser.check(SEED, "form")).isEmpty();
+        // Cross-check errors (found after every document is read) still come in line order.
+        assertThat(parser.check(SEED + "---\nkind: job_binding\nversion: v1\nmetadata:\n  name: b\nspec:\n"
+                + "  users: [ghost]\n  jobs: ['a//b']\n", "form")).extracting(PolicyProblem::line).containsExactly(21, 22);
     }
 
     @Test
