@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,26 +12,35 @@ import java.util.Objects;
  * key material.
  *
  * @param requester the job and build that asked, or null for a CLI call without {@code --job}
+ * @param robotUser the robot user asked for (null when refused before one was chosen)
  * @param kubernetesUser the certificate's CN (null when refused before it was decided)
+ * @param cluster the cluster asked for (null when refused before one was chosen)
+ * @param ttl the lifetime asked for (null when refused before it was known)
  * @param serialHex the serial, lower-case hex (null when refused)
  * @param notAfter the certificate's expiry (null when refused)
  * @param rule the refusing rule (null when issued)
  * @param reason the refusal message (null when issued)
  */
-public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester requester, String robotUser,
-                         @CheckForNull String kubernetesUser, List<String> groups, String cluster, Duration ttl,
+public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester requester,
+                         @CheckForNull String robotUser, @CheckForNull String kubernetesUser, List<String> groups,
+                         @CheckForNull String cluster, @CheckForNull Duration ttl,
                          @CheckForNull String serialHex, @CheckForNull Instant notAfter, @CheckForNull String rule,
                          @CheckForNull String reason) {
 
     /** Whether a certificate was issued. */
     public enum Outcome { ISSUED, REFUSED }
 
+    /**
+     * The longest text kept from a value: requested values come from whoever configures a job, and a record must
+     * stay one readable line of bounded size.
+     */
+    static final int MAX_VALUE_LENGTH = 256;
+    /** Refusal reasons may quote a few requested values, so they get more room. */
+    static final int MAX_REASON_LENGTH = 2048;
+
     public AuditEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(outcome, "outcome");
-        Objects.requireNonNull(robotUser, "robotUser");
-        Objects.requireNonNull(cluster, "cluster");
-        Objects.requireNonNull(ttl, "ttl");
         groups = List.copyOf(groups);
     }
 
@@ -38,12 +48,14 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
     public String toJson() {
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "time", time.toString());
-        field(b, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        field(b, "outcome", outcome.name().toLowerCase(Locale.ROOT));
         if (requester != null) {
             field(b, "job", requester.jobFullName());
             b.append(",\"build\":").append(requester.buildNumber());
         }
-        field(b, "robot_user", robotUser);
+        if (robotUser != null) {
+            field(b, "robot_user", robotUser);
+        }
         if (kubernetesUser != null) {
             field(b, "kubernetes_user", kubernetesUser);
         }
@@ -55,8 +67,12 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
             b.append(json(groups.get(i)));
         }
         b.append(']');
-        field(b, "cluster", cluster);
-        field(b, "ttl", Ttl.format(ttl));
+        if (cluster != null) {
+            field(b, "cluster", cluster);
+        }
+        if (ttl != null) {
+            field(b, "ttl", Ttl.format(ttl));
+        }
         if (serialHex != null) {
             field(b, "serial", serialHex);
         }
@@ -67,7 +83,7 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
             field(b, "rule", rule);
         }
         if (reason != null) {
-            field(b, "reason", reason);
+            b.append(",\"reason\":").append(json(reason, MAX_REASON_LENGTH));
         }
         return b.append('}').toString();
     }
@@ -80,8 +96,21 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
     }
 
     static String json(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
+        return json(s, MAX_VALUE_LENGTH);
+    }
+
+    /**
+     * A JSON string of at most {@code max} characters of {@code s} (a longer one ends with {@code …(+N)}), with
+     * every C0 and C1 control character, DEL and the Unicode line separators escaped, so that a record is always one
+     * line that no terminal interprets.
+     */
+    static String json(String s, int max) {
+        int keep = Math.min(s.length(), max);
+        if (keep < s.length() && Character.isHighSurrogate(s.charAt(keep - 1))) {
+            keep--; // never cut a surrogate pair in half
+        }
+        StringBuilder b = new StringBuilder(keep + 16).append('"');
+        for (int i = 0; i < keep; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
@@ -90,13 +119,16 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
                     }
                 }
             }
+        }
+        if (keep < s.length()) {
+            b.append("\u2026(+").append(s.length() - keep).append(')');
         }
         return b.append('"').toString();
     }

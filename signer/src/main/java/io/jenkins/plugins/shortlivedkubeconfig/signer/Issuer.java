@@ -82,7 +82,7 @@ public final class Issuer {
         try {
             return decide(request, clock.instant());
         } catch (PolicyRefusal e) {
-            refused(request, e.rule(), e.getMessage());
+            refused(request, e.rule(), e.detail());
             throw e;
         } catch (InvalidInputException e) {
             refused(request, "invalid-request", e.getMessage());

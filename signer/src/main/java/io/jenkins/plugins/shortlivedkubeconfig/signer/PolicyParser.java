@@ -638,7 +638,7 @@ public final class PolicyParser {
                 }
             }
             return new RobotProfile(user.name(), new ArrayList<>(groups), new ArrayList<>(kubeUsers), max, maxSource,
-                    user.expires(), jobs, user.roles());
+                    user.expires(), jobs, user.roles(), new ArrayList<>(deniedUsers));
         }
 
         private List<String> expand(List<String> names, RobotUser user, Role role, String field) {

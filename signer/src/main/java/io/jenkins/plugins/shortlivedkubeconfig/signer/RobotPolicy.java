@@ -2,6 +2,8 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,12 +25,15 @@ public final class RobotPolicy {
         this.roles = Map.copyOf(roles);
         this.users = Map.copyOf(users);
         this.bindings = List.copyOf(bindings);
-        this.profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+        this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
         this.warnings = List.copyOf(warnings);
     }
 
     /**
      * Decides what {@code robotUser} may get for this request.
+     *
+     * <p>A refusal's message speaks only of the requester's own job (anyone who can read a build may read it); its
+     * {@link PolicyRefusal#detail() detail}, for the audit record, also names what other jobs are bound to.
      *
      * @param kubernetesUser the Kubernetes user asked for explicitly, or null for the default
      * @param requester the Jenkins job asking, or null when the caller holds the CA itself (the CLI without --job)
@@ -39,16 +44,23 @@ public final class RobotPolicy {
         Objects.requireNonNull(robotUser, "robotUser");
         RobotProfile profile = profiles.get(robotUser);
         if (profile == null) {
-            throw new PolicyRefusal("unknown-robot-user", "robot user " + PolicyParser.quote(robotUser)
-                    + " is not defined in the policy" + known(profiles.keySet()));
+            String message = "robot user " + PolicyParser.quote(robotUser) + " is not defined in the policy";
+            // A CA holder (no requester) may see every name; a build sees only what its own job may use.
+            throw new PolicyRefusal("unknown-robot-user",
+                    requester == null ? message + known(profiles.keySet()) : message + boundToJob(requester),
+                    message + known(profiles.keySet()));
         }
         if (requester != null && !profile.allowsJob(requester.jobFullName())) {
-            throw new PolicyRefusal("job-not-allowed", jobRefusal(profile, requester.jobFullName()));
+            String job = requester.jobFullName();
+            String message = "job " + PolicyParser.quote(job) + " may not act as robot user "
+                    + PolicyParser.quote(robotUser) + ": no job_binding for this user matches this job";
+            throw new PolicyRefusal("job-not-allowed", message + boundToJob(requester),
+                    jobRefusalDetail(profile, job));
         }
         if (!profile.grantsKubernetesAccess()) {
-            throw new PolicyRefusal("no-kubernetes-access", "robot user " + PolicyParser.quote(robotUser) + " grants no Kubernetes "
-                    + "access: its roles (" + String.join(", ", profile.roles()) + ") leave no kubernetes_groups "
-                    + "and no kubernetes_users after deny rules");
+            throw new PolicyRefusal("no-kubernetes-access", "robot user " + PolicyParser.quote(robotUser)
+                    + " grants no Kubernetes access: its roles (" + String.join(", ", profile.roles())
+                    + ") leave no kubernetes_groups and no kubernetes_users after deny rules");
         }
         String cn;
         if (kubernetesUser != null) {
@@ -58,31 +70,49 @@ public final class RobotPolicy {
             if (!allowed) {
                 List<String> choices = profile.kubernetesUsers().isEmpty() ? List.of(robotUser)
                         : profile.kubernetesUsers();
-                throw new PolicyRefusal("kubernetes-user-not-allowed", "Kubernetes user " + PolicyParser.quote(kubernetesUser)
-                        + " is not allowed for robot user " + PolicyParser.quote(robotUser) + "; allowed: "
-                        + String.join(", ", choices));
+                throw new PolicyRefusal("kubernetes-user-not-allowed", "Kubernetes user "
+                        + PolicyParser.quote(kubernetesUser) + " is not allowed for robot user "
+                        + PolicyParser.quote(robotUser) + "; allowed: " + String.join(", ", choices));
             }
             cn = kubernetesUser;
         } else {
             cn = profile.defaultKubernetesUser();
             if (cn == null) {
-                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + PolicyParser.quote(robotUser) + " may act as "
-                        + "several Kubernetes users (" + String.join(", ", profile.kubernetesUsers())
+                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + PolicyParser.quote(robotUser)
+                        + " may act as several Kubernetes users (" + String.join(", ", profile.kubernetesUsers())
                         + "); choose one explicitly");
             }
+        }
+        // Deny wins for the CN as for groups: the fallback CN (the robot user's own name) is no exception.
+        if (profile.deniesKubernetesUser(cn)) {
+            throw new PolicyRefusal("kubernetes-user-denied", "Kubernetes user " + PolicyParser.quote(cn)
+                    + " is denied to robot user " + PolicyParser.quote(robotUser)
+                    + " by spec.deny.kubernetes_users of its roles (" + String.join(", ", profile.roles())
+                    + "); allow another Kubernetes user in a role, or remove the deny rule");
         }
         return new Grant(robotUser, cn, profile.groups(), profile.maxTtl(), profile.maxTtlSource());
     }
 
-    private String jobRefusal(RobotProfile profile, String job) {
+    /** For a build's own refusal message: the robot users its job may use, and nothing about other jobs. */
+    private String boundToJob(@CheckForNull Requester requester) {
+        if (requester == null) {
+            return "";
+        }
+        List<String> bound = usersForJob(requester.jobFullName());
+        return bound.isEmpty() ? "; no robot user is bound to this job"
+                : "; robot users bound to this job: " + String.join(", ", bound);
+    }
+
+    private static String jobRefusalDetail(RobotProfile profile, String job) {
         if (profile.jobs().isEmpty()) {
-            return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": no job_binding "
-                    + "names this user, so no job may use it; add a job_binding with users: ["
+            return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser()
+                    + "\": no job_binding names this user, so no job may use it; add a job_binding with users: ["
                     + profile.robotUser() + "] and a jobs pattern matching " + PolicyParser.quote(job);
         }
-        return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": it matches none of "
-                + "the job patterns for this user (" + profile.jobs().stream().map(JobPattern::glob)
-                .collect(Collectors.joining(", ")) + "); add a matching pattern to a job_binding for this user";
+        return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser()
+                + "\": it matches none of the job patterns for this user (" + profile.jobs().stream()
+                .map(JobPattern::glob).collect(Collectors.joining(", "))
+                + "); add a matching pattern to a job_binding for this user";
     }
 
     private static String known(Collection<String> names) {

@@ -9,10 +9,13 @@ import java.util.Objects;
 /**
  * Everything the policy lets one robot user have, computed once when the policy loads: the groups and Kubernetes
  * users left after deny rules, the smallest role maximum TTL with its source, and the job patterns that may use it.
+ *
+ * @param deniedKubernetesUsers the expanded {@code deny.kubernetes_users} of its roles ({@code *} denies every name):
+ *     they stop the fallback CN (the robot user's own name) too, not only the allowed names
  */
 public record RobotProfile(String robotUser, List<String> groups, List<String> kubernetesUsers, Duration maxTtl,
                            String maxTtlSource, @CheckForNull Instant expires, List<JobPattern> jobs,
-                           List<String> roles) {
+                           List<String> roles, List<String> deniedKubernetesUsers) {
     public RobotProfile {
         Objects.requireNonNull(robotUser, "robotUser");
         Objects.requireNonNull(maxTtl, "maxTtl");
@@ -21,6 +24,12 @@ public record RobotProfile(String robotUser, List<String> groups, List<String> k
         kubernetesUsers = List.copyOf(kubernetesUsers);
         jobs = List.copyOf(jobs);
         roles = List.copyOf(roles);
+        deniedKubernetesUsers = List.copyOf(deniedKubernetesUsers);
+    }
+
+    /** Whether a deny rule of its roles names this Kubernetes user, or every user. */
+    public boolean deniesKubernetesUser(String name) {
+        return deniedKubernetesUsers.contains("*") || deniedKubernetesUsers.contains(name);
     }
 
     /** Whether any Kubernetes access is left: a group, or a Kubernetes user named by a role. */

@@ -136,9 +136,14 @@ class RobotPolicyTest {
         RobotPolicy p = policy(ROLES + user("deploy", "deployer"));
         assertThat(p.authorize("deploy", null, null).groups()).isNotEmpty(); // the CLI without --job
         assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("deploy/api", 7)))
-                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule()).isEqualTo("job-not-allowed"))
-                .hasMessage("job \"deploy/api\" may not act as robot user \"deploy\": no job_binding names this user, "
-                        + "so no job may use it; add a job_binding with users: [deploy] and a jobs pattern matching \"deploy/api\"");
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> {
+                    assertThat(r.rule()).isEqualTo("job-not-allowed");
+                    assertThat(r.detail()).isEqualTo("job \"deploy/api\" may not act as robot user \"deploy\": no "
+                            + "job_binding names this user, so no job may use it; add a job_binding with users: "
+                            + "[deploy] and a jobs pattern matching \"deploy/api\"");
+                })
+                .hasMessage("job \"deploy/api\" may not act as robot user \"deploy\": no job_binding for this user "
+                        + "matches this job; no robot user is bound to this job");
     }
 
     @Test
@@ -147,8 +152,66 @@ class RobotPolicyTest {
         assertThat(p.authorize("deploy", null, new Requester("deploy/api/main", 3)).robotUser()).isEqualTo("deploy");
         assertThat(p.authorize("deploy", null, new Requester("website/main", 3)).robotUser()).isEqualTo("deploy");
         assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("website/feature%2Fx", 3)))
-                .hasMessage("job \"website/feature%2Fx\" may not act as robot user \"deploy\": it matches none of the "
-                        + "job patterns for this user (deploy/**, */main); add a matching pattern to a job_binding for this user");
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.detail()).isEqualTo("job "
+                        + "\"website/feature%2Fx\" may not act as robot user \"deploy\": it matches none of the job "
+                        + "patterns for this user (deploy/**, */main); add a matching pattern to a job_binding for this "
+                        + "user"));
         assertThat(p.usersForJob("deploy/x")).containsExactly("deploy");
+    }
+
+    @Test
+    void aBuildsRefusalNamesOnlyWhatConcernsItsOwnJob() throws Exception {
+        RobotPolicy p = policy(ROLES + user("deploy", "deployer") + user("ci", "single-user")
+                + binding("deploy", "deploy/**", "secret-folder/**") + binding("ci", "website/**"));
+        assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("website/app", 4)))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> {
+                    assertThat(r.getMessage()).isEqualTo("job \"website/app\" may not act as robot user \"deploy\": "
+                            + "no job_binding for this user matches this job; robot users bound to this job: ci");
+                    assertThat(r.getMessage()).doesNotContain("secret-folder", "deploy/**");
+                    assertThat(r.detail()).contains("deploy/**, secret-folder/**");
+                });
+        assertThatThrownBy(() -> p.authorize("root", null, new Requester("website/app", 4)))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> {
+                    assertThat(r.getMessage()).isEqualTo("robot user \"root\" is not defined in the policy; "
+                            + "robot users bound to this job: ci");
+                    assertThat(r.detail()).isEqualTo("robot user \"root\" is not defined in the policy "
+                            + "(defined: ci, deploy)");
+                });
+    }
+
+    @Test
+    void aDeniedKubernetesUserStopsTheFallbackCommonNameToo() throws Exception {
+        String denySelf = """
+                ---
+                kind: role
+                version: v7
+                metadata: {name: not-as-myself}
+                spec:
+                  deny:
+                    kubernetes_users: [deploy]
+                """;
+        RobotPolicy p = policy(ROLES + denySelf + user("deploy", "deployer", "not-as-myself"));
+        assertThatThrownBy(() -> p.authorize("deploy", null, null))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule())
+                        .isEqualTo("kubernetes-user-denied"))
+                .hasMessage("Kubernetes user \"deploy\" is denied to robot user \"deploy\" by "
+                        + "spec.deny.kubernetes_users of its roles (deployer, not-as-myself); allow another Kubernetes "
+                        + "user in a role, or remove the deny rule");
+        assertThatThrownBy(() -> p.authorize("deploy", "deploy", null))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule())
+                        .isEqualTo("kubernetes-user-denied"));
+    }
+
+    @Test
+    void aDenyWildcardOnKubernetesUsersStopsTheFallbackCommonName() throws Exception {
+        String denyAll = "---\nkind: role\nversion: v7\nmetadata: {name: nobody}\nspec:\n  deny:\n"
+                + "    kubernetes_users: ['*']\n";
+        RobotPolicy p = policy(ROLES + denyAll + user("deploy", "deployer", "nobody"));
+        assertThatThrownBy(() -> p.authorize("deploy", null, null))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule())
+                        .isEqualTo("kubernetes-user-denied"));
+        // Denying other names leaves the fallback alone.
+        RobotPolicy other = policy(ROLES + denyAll.replace("'*'", "someone-else") + user("deploy", "deployer", "nobody"));
+        assertThat(other.authorize("deploy", null, null).kubernetesUser()).isEqualTo("deploy");
     }
 }

@@ -1,0 +1,60 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.util.Objects;
+
+/**
+ * A request for a kubeconfig as an entry point states it (a build's wrapper, a form's dry run): every choice is
+ * optional and still text, exactly as whoever configured the job typed it. {@link SigningService} resolves it
+ * against the configured clusters, the default lifetime and the policy, or refuses it with a rule and an audit
+ * record. None of it is trusted.
+ *
+ * @param cluster the configured cluster's name; null for the only one
+ * @param robotUser the policy's robot user; null for the only one the requester may use
+ * @param ttl the lifetime as a Go duration; null for the configured default
+ * @param kubernetesUser one of the Kubernetes users the robot user's roles allow; null for its default
+ * @param variable the environment variable that will hold the kubeconfig's path (builds only); null for none
+ * @param requester who asks
+ */
+public record KubeconfigRequest(@CheckForNull String cluster, @CheckForNull String robotUser, @CheckForNull String ttl,
+                                @CheckForNull String kubernetesUser, @CheckForNull String variable,
+                                Requester requester) {
+    public KubeconfigRequest {
+        Objects.requireNonNull(requester, "requester");
+        cluster = blankToNull(cluster);
+        robotUser = blankToNull(robotUser);
+        ttl = blankToNull(ttl);
+        kubernetesUser = blankToNull(kubernetesUser);
+        variable = blankToNull(variable);
+    }
+
+    /** A request that leaves every choice to the defaults. */
+    public static KubeconfigRequest by(Requester requester) {
+        return new KubeconfigRequest(null, null, null, null, null, requester);
+    }
+
+    public KubeconfigRequest withCluster(@CheckForNull String cluster) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+    }
+
+    public KubeconfigRequest withRobotUser(@CheckForNull String robotUser) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+    }
+
+    public KubeconfigRequest withTtl(@CheckForNull String ttl) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+    }
+
+    public KubeconfigRequest withKubernetesUser(@CheckForNull String kubernetesUser) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+    }
+
+    public KubeconfigRequest withVariable(@CheckForNull String variable) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+    }
+
+    @CheckForNull
+    private static String blankToNull(@CheckForNull String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,214 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The embedded signing service as every entry point meets it: takes a {@link KubeconfigRequest} as the requester
+ * stated it, resolves the defaults (cluster, robot user, lifetime) against the configuration and the policy, loads
+ * and checks the cluster's CA, and hands the resolved {@link IssueRequest} to an {@link Issuer}. Every refusal,
+ * wherever it is decided, is audited exactly once: here for what is decided here, by the {@link Issuer} for the
+ * policy's own rules.
+ *
+ * <p>Immutable and thread-safe; the plugin builds one per configuration change.
+ */
+public final class SigningService {
+    /** A POSIX-style environment variable name, as every shell and {@code EnvVars} accept it. */
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    @CheckForNull
+    private final RobotPolicy policy;
+    @CheckForNull
+    private final String notConfigured;
+    private final List<ClusterTarget> clusters;
+    private final Duration defaultTtl;
+    private final Clock clock;
+    private final AuditSink audit;
+
+    /**
+     * @param defaultTtl the lifetime for requests that name none
+     */
+    public SigningService(RobotPolicy policy, List<ClusterTarget> clusters, Duration defaultTtl, Clock clock,
+                          AuditSink audit) {
+        this(Objects.requireNonNull(policy, "policy"), null, clusters, defaultTtl, clock, audit);
+    }
+
+    private SigningService(@CheckForNull RobotPolicy policy, @CheckForNull String notConfigured,
+                           List<ClusterTarget> clusters, Duration defaultTtl, Clock clock, AuditSink audit) {
+        this.policy = policy;
+        this.notConfigured = notConfigured;
+        this.clusters = List.copyOf(clusters);
+        this.defaultTtl = Objects.requireNonNull(defaultTtl, "defaultTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    /**
+     * A service that refuses (and audits) every request with rule {@code not-configured}, e.g. while no policy is
+     * set or the policy does not load.
+     *
+     * @param reason what an administrator has to configure, shown to requesters
+     */
+    public static SigningService notConfigured(String reason, Clock clock, AuditSink audit) {
+        return new SigningService(null, Objects.requireNonNull(reason, "reason"), List.of(), Ttl.MINIMUM, clock, audit);
+    }
+
+    /**
+     * Issues a kubeconfig for the request.
+     *
+     * @throws PolicyRefusal naming the rule that refused; audited
+     * @throws InvalidInputException when the request is malformed (a TTL or variable that does not parse); audited
+     */
+    public IssuedKubeconfig issue(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        Resolved resolved = resolveAudited(request);
+        return new Issuer(resolved.ca(), resolved.policy(), clock, audit).issue(resolved.request());
+    }
+
+    /** What {@link #issue} would grant, without signing or auditing anything: for forms and dry runs. */
+    public Grant check(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        Resolved resolved = resolve(request);
+        return new Issuer(resolved.ca(), resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
+    }
+
+    /** The policy in force; null while the service is not configured. */
+    @CheckForNull
+    public RobotPolicy policy() {
+        return policy;
+    }
+
+    /** The configured clusters' names, in configuration order. */
+    public List<String> clusterNames() {
+        return clusters.stream().map(ClusterTarget::name).toList();
+    }
+
+    /** The lifetime of requests that name none. */
+    public Duration defaultTtl() {
+        return defaultTtl;
+    }
+
+    /** A request with every default filled in, with the CA and policy to decide and sign it. */
+    private record Resolved(IssueRequest request, CertificateAuthority ca, RobotPolicy policy) { }
+
+    private Resolved resolveAudited(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        try {
+            return resolve(request);
+        } catch (PolicyRefusal e) {
+            refused(request, e.rule(), e.detail());
+            throw e;
+        } catch (InvalidInputException e) {
+            refused(request, "invalid-request", e.getMessage());
+            throw e;
+        }
+    }
+
+    private Resolved resolve(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        String variable = request.variable();
+        if (variable != null && !VARIABLE_NAME.matcher(variable).matches()) {
+            throw new InvalidInputException("variable: " + PolicyParser.quote(variable) + " is not an environment "
+                    + "variable name (letters, digits and '_', not starting with a digit, at most 128 characters)");
+        }
+        RobotPolicy current = policy;
+        if (current == null) {
+            throw new PolicyRefusal("not-configured", String.valueOf(notConfigured));
+        }
+        ClusterTarget target = cluster(request.cluster());
+        Duration ttl = request.ttl() == null ? defaultTtl : Ttl.parse(request.ttl(), "ttl");
+        String robotUser = request.robotUser() != null ? request.robotUser()
+                : defaultRobotUser(current, request.requester());
+        CertificateAuthority ca = ca(target);
+        IssueRequest resolved = IssueRequest.of(robotUser, ttl, target.endpoint())
+                .withRequester(request.requester())
+                .withKubernetesUser(request.kubernetesUser());
+        return new Resolved(resolved, ca, current);
+    }
+
+    private ClusterTarget cluster(@CheckForNull String name) throws PolicyRefusal {
+        if (clusters.isEmpty()) {
+            throw new PolicyRefusal("no-clusters", "no Kubernetes cluster is configured; an administrator adds one "
+                    + "in the plugin's global configuration");
+        }
+        if (name == null) {
+            if (clusters.size() == 1) {
+                return clusters.get(0);
+            }
+            throw new PolicyRefusal("choose-cluster", "cluster: several clusters are configured (" + names()
+                    + "); choose one");
+        }
+        for (ClusterTarget target : clusters) {
+            if (target.name().equals(name)) {
+                return target;
+            }
+        }
+        throw new PolicyRefusal("unknown-cluster", "cluster: " + PolicyParser.quote(name) + " is not configured ("
+                + "configured: " + names() + ")");
+    }
+
+    private String names() {
+        return clusters.stream().map(ClusterTarget::name).collect(Collectors.joining(", "));
+    }
+
+    /** The robot user when the request names none: the only one the policy lets this requester use. */
+    private static String defaultRobotUser(RobotPolicy policy, Requester requester) throws PolicyRefusal {
+        List<String> users = policy.usersForJob(requester.jobFullName());
+        if (users.isEmpty()) {
+            throw new PolicyRefusal("no-job-binding", "no robot user of the policy may be used by job "
+                    + PolicyParser.quote(requester.jobFullName()) + ": no job_binding matches it; an administrator "
+                    + "binds a robot user to this job (or its folder) in the policy");
+        }
+        if (users.size() > 1) {
+            throw new PolicyRefusal("choose-user", "user: job " + PolicyParser.quote(requester.jobFullName())
+                    + " may act as several robot users (" + String.join(", ", users) + "); choose one");
+        }
+        return users.get(0);
+    }
+
+    private static CertificateAuthority ca(ClusterTarget target) throws PolicyRefusal {
+        CertificateAuthority ca;
+        try {
+            ca = target.ca().load();
+        } catch (CaUnavailableException e) {
+            throw new PolicyRefusal("ca-unavailable", "cluster " + PolicyParser.quote(target.name())
+                    + ": no usable signing CA: " + e.getMessage());
+        }
+        if (target.caFingerprint() == null) {
+            throw new PolicyRefusal("ca-not-pinned", "cluster " + PolicyParser.quote(target.name())
+                    + ": the signing CA (" + target.caName() + ") has no pinned fingerprint; an administrator "
+                    + "confirms the CA by saving the plugin's global configuration (or sets its fingerprint in "
+                    + "Configuration as Code)");
+        }
+        if (!target.pins(ca)) {
+            throw new PolicyRefusal("ca-fingerprint-mismatch", "cluster " + PolicyParser.quote(target.name())
+                    + ": the signing CA (" + target.caName() + ") was replaced: its certificate's SHA-256 "
+                    + "fingerprint is " + ca.fingerprintSha256() + ", but an administrator chose the CA with "
+                    + "fingerprint " + target.caFingerprintDisplay() + "; nothing is signed until an administrator "
+                    + "reviews the credential and chooses the CA again");
+        }
+        return ca;
+    }
+
+    private void refused(KubeconfigRequest request, String rule, String reason) {
+        Duration ttl = null;
+        if (request.ttl() == null) {
+            ttl = policy == null ? null : defaultTtl;
+        } else {
+            try {
+                ttl = Ttl.parse(request.ttl(), "ttl");
+            } catch (InvalidInputException e) {
+                ttl = null; // the reason says so; the raw text is not kept
+            }
+        }
+        audit.record(new AuditEvent(clock.instant(), AuditEvent.Outcome.REFUSED, request.requester(),
+                request.robotUser(), request.kubernetesUser(), List.of(), request.cluster(), ttl, null, null, rule,
+                reason));
+    }
+
+    @Override
+    public String toString() {
+        return "SigningService[" + (policy == null ? "not configured" : policy + ", clusters " + names()) + "]";
+    }
+}
