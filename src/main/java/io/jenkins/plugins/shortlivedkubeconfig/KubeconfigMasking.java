@@ -12,10 +12,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.Charset;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -31,35 +31,58 @@ import java.util.stream.Collectors;
  * <ul>
  * <li>Pipeline ({@code CoreWrapperStep}) calls it right after {@code setUp}, on the same wrapper object, and keeps
  * the filter in the block's context, which is serialized into the build's program (it must survive a controller
- * restart) and may be sent to the agent that streams a {@code sh} step's output. So the filter must carry the
- * pattern itself, as a {@link Secret} like credentials-binding's {@code BindingStep}, and hold nothing else.
+ * restart) and may be sent to the agent that runs the block's steps. So the filter carries its own block's values,
+ * as a {@link Secret} like credentials-binding's {@code BindingStep}, and nothing else: never another block's key,
+ * which a compromised agent could otherwise read from the filter it was sent.
  * <li>Freestyle calls it when the build starts, before {@code setUp} has issued anything, and the wrapper object is
- * shared by every build of the job. So the filter can only carry the build's id and must fetch the pattern lazily,
- * once it exists, as credentials-binding's {@code SecretBuildWrapper} does with its map of builds.
+ * shared by every build of the job. So the filter can only carry the build's id and must fetch the values lazily,
+ * once they exist, from a registry keyed by the build's externalizable id, as credentials-binding's
+ * {@code SecretBuildWrapper} does. A freestyle build has at most one such wrapper, so the registry holds at most
+ * one kubeconfig's values per running freestyle build; they are forgotten when the block ends and, at the latest,
+ * when the build is finalized.
  * </ul>
- * Both are served by one registry keyed by the build's externalizable id, filled by {@code setUp} before anything
- * is written, read by the filter (at creation in Pipeline, per line until found in freestyle) and emptied when the
- * build is finalized. Parallel blocks of one Pipeline build mask each other's values too, which only masks more.
  */
 public final class KubeconfigMasking {
-    private static final Map<String, Set<String>> SECRETS_BY_RUN = new ConcurrentHashMap<>();
+    /** Freestyle builds only: run id, then certificate serial, then the values to mask. */
+    private static final Map<String, Map<String, List<String>>> SECRETS_BY_RUN = new ConcurrentHashMap<>();
 
     private KubeconfigMasking() {}
 
-    /** Remembers what to mask for this build (the core says what is secret); call before the kubeconfig is written. */
+    /** Remembers what to mask for this freestyle build (the core says what is secret); call before writing it. */
     static void register(Run<?, ?> run, IssuedKubeconfig issued) {
         List<String> secrets = issued.secretValues();
         if (!secrets.isEmpty()) {
-            SECRETS_BY_RUN.computeIfAbsent(run.getExternalizableId(), id -> ConcurrentHashMap.newKeySet())
-                    .addAll(secrets);
+            SECRETS_BY_RUN.computeIfAbsent(run.getExternalizableId(), id -> new ConcurrentHashMap<>())
+                    .put(issued.serialHex(), List.copyOf(secrets));
         }
     }
 
-    /** One pattern for everything registered for this build, longest first; null when nothing is. */
+    /** Forgets one kubeconfig's values when its block ends. */
+    static void forget(String runId, String serial) {
+        SECRETS_BY_RUN.computeIfPresent(runId, (id, bySerial) -> {
+            bySerial.remove(serial);
+            return bySerial.isEmpty() ? null : bySerial;
+        });
+    }
+
+    /** How many builds have values registered; for tests of the registry's bound. */
+    static int registeredRuns() {
+        return SECRETS_BY_RUN.size();
+    }
+
+    /** Everything registered for this freestyle build; empty when nothing is (yet). */
+    static List<String> registered(String runId) {
+        Map<String, List<String>> bySerial = SECRETS_BY_RUN.get(runId);
+        if (bySerial == null) {
+            return List.of();
+        }
+        return bySerial.values().stream().flatMap(List::stream).distinct().toList();
+    }
+
+    /** One pattern for these values, longest first; null when there are none. */
     @CheckForNull
-    static Pattern patternFor(String runId) {
-        Set<String> secrets = SECRETS_BY_RUN.get(runId);
-        if (secrets == null || secrets.isEmpty()) {
+    static Pattern patternFor(Collection<String> secrets) {
+        if (secrets.isEmpty()) {
             return null;
         }
         return Pattern.compile(secrets.stream()
@@ -68,21 +91,31 @@ public final class KubeconfigMasking {
                 .collect(Collectors.joining("|")));
     }
 
-    /** The build's log filter. Serializable: Pipeline keeps it in the program and may remote it to an agent. */
+    /** The log filter. Serializable: Pipeline keeps it in the program and may remote it to an agent. */
     static final class Filter extends ConsoleLogFilter implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
         private final String runId;
         private final String charsetName;
-        /** Known when created after setUp (Pipeline); null when created before it (freestyle). */
+        /** Pipeline: this block's values, one per line. Null for freestyle, whose values come later. */
         @CheckForNull
-        private final Secret pattern;
+        private final Secret blockValues;
 
-        Filter(Run<?, ?> run) {
+        /**
+         * @param blockValues the values of this block's own kubeconfig (Pipeline), or null to look the build's up
+         *     lazily (freestyle)
+         */
+        Filter(Run<?, ?> run, @CheckForNull List<String> blockValues) {
             this.runId = run.getExternalizableId();
             this.charsetName = run.getCharset().name();
-            Pattern now = patternFor(runId);
-            this.pattern = now == null ? null : Secret.fromString(now.pattern());
+            this.blockValues = blockValues == null ? null : Secret.fromString(String.join("\n", blockValues));
+        }
+
+        /** The values this filter carries itself, for tests; empty for a freestyle filter. */
+        List<String> carriedValues() {
+            Secret values = blockValues;
+            return values == null || values.getPlainText().isEmpty() ? List.of()
+                    : List.of(values.getPlainText().split("\n"));
         }
 
         @Override
@@ -93,8 +126,7 @@ public final class KubeconfigMasking {
 
         @CheckForNull
         private Pattern currentPattern() {
-            Secret known = pattern;
-            return known != null ? Pattern.compile(known.getPlainText()) : patternFor(runId);
+            return blockValues != null ? patternFor(carriedValues()) : patternFor(registered(runId));
         }
     }
 
@@ -128,7 +160,7 @@ public final class KubeconfigMasking {
         }
     }
 
-    /** Forgets a build's values once its log is closed. */
+    /** Forgets a build's values once its log is closed, whatever happened to its blocks. */
     @Extension
     public static final class Cleanup extends RunListener<Run<?, ?>> {
         @Override

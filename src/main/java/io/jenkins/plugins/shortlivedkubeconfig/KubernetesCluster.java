@@ -6,8 +6,12 @@ import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CaUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterTarget;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import java.time.Clock;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -28,6 +32,10 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
     private String tlsServerName;
     @CheckForNull
     private String namespace;
+    @CheckForNull
+    private String caCredentialsId;
+    @CheckForNull
+    private String caFingerprint;
 
     @DataBoundConstructor
     public KubernetesCluster(String name, String serverUrl) {
@@ -79,9 +87,47 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
         this.namespace = Util.fixEmptyAndTrim(namespace);
     }
 
-    /** The endpoint for the issuer. The server CA is public, so checking it per build costs little and keeps nothing stale. */
-    ClusterEndpoint toEndpoint() throws InvalidInputException {
-        return ClusterEndpoint.of(name, serverUrl, serverCaPem, tlsServerName, namespace);
+    /**
+     * The id of this cluster's own signing CA credential, or null for the global one. A CA of its own keeps this
+     * cluster's trust apart: certificates signed for other clusters do not work here, and the other way round.
+     */
+    @CheckForNull
+    public String getCaCredentialsId() {
+        return caCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCaCredentialsId(@CheckForNull String caCredentialsId) {
+        this.caCredentialsId = Util.fixEmptyAndTrim(caCredentialsId);
+    }
+
+    /** The pinned SHA-256 fingerprint of this cluster's own CA; unused without one. */
+    @CheckForNull
+    public String getCaFingerprint() {
+        return caFingerprint;
+    }
+
+    @DataBoundSetter
+    public void setCaFingerprint(@CheckForNull String caFingerprint) {
+        this.caFingerprint = Util.fixEmptyAndTrim(caFingerprint);
+    }
+
+    /**
+     * The cluster as the core signs for it: the endpoint (checked by the core) and its CA, its own or the global
+     * one, with the matching pin.
+     */
+    ClusterTarget toTarget(@CheckForNull String globalCaId, @CheckForNull String globalFingerprint, Clock clock)
+            throws InvalidInputException {
+        ClusterEndpoint endpoint = ClusterEndpoint.of(name, serverUrl, serverCaPem, tlsServerName, namespace);
+        String id = caCredentialsId != null ? caCredentialsId : globalCaId;
+        String pin = caCredentialsId != null ? caFingerprint : globalFingerprint;
+        if (id == null) {
+            return new ClusterTarget(endpoint, () -> {
+                throw new CaUnavailableException(Messages.Configuration_NoCa());
+            }, pin, Messages.KubernetesCluster_NoCaName());
+        }
+        CredentialCaSource source = new CredentialCaSource(id, clock);
+        return new ClusterTarget(endpoint, source, pin, source.describe());
     }
 
     @Override
@@ -111,7 +157,8 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
             if (name == null) {
                 return FormValidation.error(Messages.KubernetesCluster_NameRequired());
             }
-            return check(name, SOME_SERVER, null, null, null);
+            return check(ClusterEndpoint.NAME_FIELD, Messages.KubernetesCluster_NameLabel(), name, SOME_SERVER, null,
+                    null, null);
         }
 
         @POST
@@ -121,7 +168,8 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
             if (url == null) {
                 return FormValidation.error(Messages.KubernetesCluster_ServerUrlRequired());
             }
-            return check(SOME_NAME, url, null, null, null);
+            return check(ClusterEndpoint.SERVER_FIELD, Messages.KubernetesCluster_ServerUrlLabel(), SOME_NAME, url,
+                    null, null, null);
         }
 
         @POST
@@ -130,28 +178,57 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
             if (Util.fixEmptyAndTrim(value) == null) {
                 return FormValidation.ok(Messages.KubernetesCluster_SystemRoots());
             }
-            return check(SOME_NAME, SOME_SERVER, value, null, null);
+            return check(ClusterEndpoint.SERVER_CA_FIELD, Messages.KubernetesCluster_ServerCaLabel(), SOME_NAME,
+                    SOME_SERVER, value, null, null);
         }
 
         @POST
         public FormValidation doCheckTlsServerName(@QueryParameter @CheckForNull String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return check(SOME_NAME, SOME_SERVER, null, value, null);
+            return check(ClusterEndpoint.TLS_SERVER_NAME_FIELD, Messages.KubernetesCluster_TlsServerNameLabel(),
+                    SOME_NAME, SOME_SERVER, null, value, null);
         }
 
         @POST
         public FormValidation doCheckNamespace(@QueryParameter @CheckForNull String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return check(SOME_NAME, SOME_SERVER, null, null, value);
+            return check(ClusterEndpoint.NAMESPACE_FIELD, Messages.KubernetesCluster_NamespaceLabel(), SOME_NAME,
+                    SOME_SERVER, null, null, value);
         }
 
-        private static FormValidation check(String name, String server, @CheckForNull String serverCa,
-                                            @CheckForNull String tlsServerName, @CheckForNull String namespace) {
+        @POST
+        public ListBoxModel doFillCaCredentialsIdItems(@QueryParameter @CheckForNull String caCredentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return ShortLivedKubeconfigConfiguration.caItems(caCredentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckCaCredentialsId(@QueryParameter @CheckForNull String value,
+                                                     @QueryParameter @CheckForNull String caFingerprint) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String id = Util.fixEmptyAndTrim(value);
+            if (id == null) {
+                return FormValidation.ok(Messages.KubernetesCluster_GlobalCa());
+            }
+            // Whether the id is the saved one is not known per cluster here: say what saving will do.
+            return ShortLivedKubeconfigConfiguration.checkCa(id, caFingerprint, caFingerprint != null);
+        }
+
+        /**
+         * Checks one field with the core's rules and shows the message under the field's own label (the core names
+         * the CLI's field, e.g. {@code server}, where the form says "API server URL").
+         */
+        private static FormValidation check(String coreField, String label, String name, String server,
+                                            @CheckForNull String serverCa, @CheckForNull String tlsServerName,
+                                            @CheckForNull String namespace) {
             try {
                 ClusterEndpoint.of(name, server, serverCa, tlsServerName, namespace);
                 return FormValidation.ok();
             } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
+                String message = String.valueOf(e.getMessage());
+                String prefix = coreField + ": ";
+                return FormValidation.error(message.startsWith(prefix)
+                        ? label + ": " + message.substring(prefix.length()) : message);
             }
         }
     }

@@ -9,24 +9,25 @@ import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.Domain;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.AbortException;
 import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
-import hudson.model.User;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import hudson.util.Secret;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CaUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterTarget;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyProblem;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.IOException;
 import java.time.Clock;
@@ -34,9 +35,11 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import jenkins.model.GlobalConfiguration;
@@ -51,9 +54,9 @@ import org.kohsuke.stapler.verb.GET;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * Manage Jenkins » System » Short-lived kubeconfig: the clusters, the signing CA (a SYSTEM credential, by id), the
- * robot policy and the default lifetime. Administrators only. Holds the one {@link Issuer} every build signs with,
- * built once per change of the CA or the policy.
+ * Manage Jenkins » System » Short-lived kubeconfig: the clusters, the signing CA (a SYSTEM credential, by id, and
+ * the fingerprint an administrator pinned), the robot policy and the default lifetime. Administrators only. Holds the
+ * one {@link SigningService} every entry point signs with, built once per configuration change.
  */
 @Extension
 @Symbol("shortLivedKubeconfig")
@@ -65,25 +68,28 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
     static final Duration GENERATED_CA_LIFETIME = Duration.ofHours(87600);
     /** How the policy is named in its problems, e.g. {@code policy:12: ...}. */
     static final String POLICY_SOURCE = "policy";
+    /** A field our section always renders: a submission without it did not come from a page showing our section. */
+    private static final String SECTION_MARKER_FIELD = "defaultTtl";
 
     private List<KubernetesCluster> clusters = new ArrayList<>();
     @CheckForNull
     private String caCredentialsId;
     @CheckForNull
+    private String caFingerprint;
+    @CheckForNull
     private String policy;
     private String defaultTtl = DEFAULT_TTL;
 
-    /** The issuer for one CA content and policy text; null until first used. */
+    /** The service for one state of this configuration; null until first used. */
     @CheckForNull
     private transient volatile Signing signing;
 
-    /** What an issuer was built from, so that a change of either is noticed without any listener. */
-    private record Signing(String caCredentialsId, byte[] caDigest, String policy, Issuer issuer) {
-        boolean isFor(String caCredentialsId, byte[] caDigest, String policy) {
-            return this.caCredentialsId.equals(caCredentialsId) && Arrays.equals(this.caDigest, caDigest)
-                    && this.policy.equals(policy);
-        }
-    }
+    /** What a service was built from, so that any change of it is noticed without a listener. */
+    private record Signing(State state, SigningService service) { }
+
+    /** Everything a service depends on; the clusters by identity (each save binds new objects). */
+    private record State(@CheckForNull String policy, String defaultTtl, List<KubernetesCluster> clusters,
+                         @CheckForNull String caCredentialsId, @CheckForNull String caFingerprint) { }
 
     public ShortLivedKubeconfigConfiguration() {
         load();
@@ -120,6 +126,21 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * The SHA-256 fingerprint of the CA certificate an administrator chose: a credential whose certificate differs
+     * signs nothing. Set when the CA is chosen on this page; Configuration as Code sets it explicitly.
+     */
+    @CheckForNull
+    public String getCaFingerprint() {
+        return caFingerprint;
+    }
+
+    @DataBoundSetter
+    public void setCaFingerprint(@CheckForNull String caFingerprint) {
+        this.caFingerprint = Util.fixEmptyAndTrim(caFingerprint);
+        save();
+    }
+
     /** The robot policy: Teleport roles and users plus job bindings, as YAML. */
     @CheckForNull
     public String getPolicy() {
@@ -149,6 +170,11 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
 
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        if (!json.has(SECTION_MARKER_FIELD)) {
+            // Our section was not on the page that was saved (it failed to render, or another view posted the
+            // form): keep every stored value instead of taking the absence of clusters for "all deleted".
+            return true;
+        }
         Object submitted = json.opt("clusters");
         List<KubernetesCluster> newClusters = submitted == null ? List.of()
                 : req.bindJSONToList(KubernetesCluster.class, submitted);
@@ -156,15 +182,43 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
         if (duplicate != null) {
             throw new FormException(Messages.Configuration_DuplicateCluster(duplicate), "clusters");
         }
+        String previousCa = caCredentialsId;
+        Map<String, KubernetesCluster> previousClusters = new HashMap<>();
+        clusters.forEach(c -> previousClusters.put(c.getName(), c));
         try (BulkChange bc = new BulkChange(this)) {
             // A repeatable list with no entries is not submitted at all, and bindJSON leaves absent fields alone.
             clusters = new ArrayList<>();
+            caFingerprint = null;
             req.bindJSON(this, json);
+            // An administrator choosing a CA here pins what that credential holds now.
+            Clock clock = Clock.systemUTC();
+            caFingerprint = pin(caCredentialsId, previousCa, caFingerprint, clock);
+            for (KubernetesCluster cluster : clusters) {
+                KubernetesCluster before = previousClusters.get(cluster.getName());
+                cluster.setCaFingerprint(pin(cluster.getCaCredentialsId(),
+                        before == null ? null : before.getCaCredentialsId(), cluster.getCaFingerprint(), clock));
+            }
             bc.commit();
         } catch (IOException e) {
             throw new FormException(e, "clusters");
         }
         return true;
+    }
+
+    /**
+     * The pin to keep after a save: none without a CA; the chosen credential's current fingerprint when the CA was
+     * changed or the pin left empty; otherwise the pin as submitted (an administrator may paste a known one).
+     */
+    @CheckForNull
+    static String pin(@CheckForNull String id, @CheckForNull String previousId, @CheckForNull String submitted,
+                      Clock clock) {
+        if (id == null) {
+            return null;
+        }
+        if (!id.equals(previousId) || submitted == null) {
+            return CredentialCaSource.fingerprintOf(id, clock);
+        }
+        return submitted;
     }
 
     @CheckForNull
@@ -179,133 +233,106 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
     }
 
     /**
-     * The issuer for builds. Looks the CA credential up on every call (cheap) and compares its content digest and
-     * the policy text with what the cached issuer was built from, so the CA and the policy are parsed once per
-     * change, never per build, and a change made through the UI, Configuration as Code or the credentials store is
-     * picked up by the next build.
-     *
-     * @throws AbortException saying what an administrator has to configure
+     * The signing service for every entry point. Rebuilt only when this configuration changes; the CA credentials
+     * are looked up per issuance by their {@link CredentialCaSource} and parsed once per content change. An
+     * unconfigured or broken configuration gives a service that refuses (and audits) every request with the reason.
      */
-    Issuer issuer() throws AbortException {
-        String id = caCredentialsId;
-        if (id == null) {
-            throw new AbortException(Messages.Configuration_NoCa());
-        }
-        String text = policy;
-        if (text == null) {
-            throw new AbortException(Messages.Configuration_NoPolicy());
-        }
-        KubernetesClientCaCredentials ca = systemCa(id);
-        byte[] digest = ca.contentDigest();
+    public SigningService signingService() {
+        State state = new State(policy, defaultTtl, clusters, caCredentialsId, caFingerprint);
         Signing current = signing;
-        if (current != null && current.isFor(id, digest, text)) {
-            return current.issuer();
+        if (current != null && current.state().equals(state)) {
+            return current.service();
         }
         synchronized (this) {
             current = signing;
-            if (current != null && current.isFor(id, digest, text)) {
-                return current.issuer();
+            if (current != null && current.state().equals(state)) {
+                return current.service();
             }
-            Clock clock = Clock.systemUTC();
-            CertificateAuthority authority;
-            try {
-                authority = ca.load(clock);
-            } catch (InvalidInputException e) {
-                throw new AbortException(Messages.Configuration_CaUnusable(id, e.getMessage()));
-            }
-            Issuer issuer = new Issuer(authority, parsePolicy(text), clock, new AuditLog());
-            signing = new Signing(id, digest, text, issuer);
-            return issuer;
+            SigningService service = build(state, Clock.systemUTC(), new AuditLog());
+            signing = new Signing(state, service);
+            return service;
         }
     }
 
-    private static RobotPolicy parsePolicy(String text) throws AbortException {
+    private static SigningService build(State state, Clock clock, AuditSink audit) {
+        String text = state.policy();
+        if (text == null) {
+            return SigningService.notConfigured(Messages.Configuration_NoPolicy(), clock, audit);
+        }
+        RobotPolicy parsed;
+        Duration ttl;
+        List<ClusterTarget> targets = new ArrayList<>();
         try {
-            return new PolicyParser().parse(text, POLICY_SOURCE);
+            parsed = new PolicyParser().parse(text, POLICY_SOURCE);
         } catch (PolicyException e) {
-            throw new AbortException(Messages.Configuration_PolicyInvalid(e.getMessage()));
+            return SigningService.notConfigured(Messages.Configuration_PolicyInvalid(e.getMessage()), clock, audit);
         }
-    }
-
-    /** The CA credential with this id, which must be SYSTEM-scoped in the Jenkins root store. */
-    private static KubernetesClientCaCredentials systemCa(String id) throws AbortException {
-        KubernetesClientCaCredentials ca = findCa(id);
-        if (ca == null) {
-            throw new AbortException(Messages.Configuration_CaMissing(id));
-        }
-        if (ca.getScope() != CredentialsScope.SYSTEM) {
-            throw new AbortException(Messages.Configuration_CaNotSystem(id));
-        }
-        return ca;
-    }
-
-    @CheckForNull
-    private static KubernetesClientCaCredentials findCa(String id) {
-        return CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(
-                KubernetesClientCaCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of()),
-                CredentialsMatchers.withId(id));
-    }
-
-    /**
-     * The cluster a build asked for; with no name, the only one configured.
-     *
-     * @throws AbortException naming the clusters there are
-     */
-    KubernetesCluster cluster(@CheckForNull String name) throws AbortException {
-        List<KubernetesCluster> all = getClusters();
-        if (all.isEmpty()) {
-            throw new AbortException(Messages.Configuration_NoClusters());
-        }
-        if (name == null) {
-            if (all.size() == 1) {
-                return all.get(0);
+        try {
+            ttl = Ttl.parse(state.defaultTtl(), Messages.Configuration_DefaultTtlField());
+            for (KubernetesCluster cluster : state.clusters()) {
+                targets.add(cluster.toTarget(state.caCredentialsId(), state.caFingerprint(), clock));
             }
-            throw new AbortException(Messages.Configuration_ChooseCluster(clusterNames(all)));
+        } catch (InvalidInputException e) {
+            return SigningService.notConfigured(Messages.Configuration_Invalid(e.getMessage()), clock, audit);
         }
-        List<KubernetesCluster> matching = all.stream().filter(c -> c.getName().equals(name)).toList();
-        if (matching.isEmpty()) {
-            throw new AbortException(Messages.Configuration_UnknownCluster(name, clusterNames(all)));
-        }
-        if (matching.size() > 1) {
-            throw new AbortException(Messages.Configuration_DuplicateCluster(name));
-        }
-        return matching.get(0);
+        return new SigningService(parsed, targets, ttl, clock, audit);
     }
 
-    /** The cluster names, for messages and the job form. */
+    /** The cluster names, for the job form. */
     List<String> clusterNames() {
         return getClusters().stream().map(KubernetesCluster::getName).toList();
-    }
-
-    private static String clusterNames(List<KubernetesCluster> clusters) {
-        return clusters.stream().map(KubernetesCluster::getName).collect(Collectors.joining(", "));
     }
 
     @POST
     public ListBoxModel doFillCaCredentialsIdItems(@QueryParameter @CheckForNull String caCredentialsId) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return caItems(caCredentialsId);
+    }
+
+    /** The SYSTEM-scoped CA credentials of the root store, for this page and each cluster's optional own CA. */
+    static ListBoxModel caItems(@CheckForNull String current) {
         return new StandardListBoxModel()
                 .includeEmptyValue()
                 .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), KubernetesClientCaCredentials.class, List.of(),
                         CredentialsMatchers.withScope(CredentialsScope.SYSTEM))
-                .includeCurrentValue(Util.fixNull(caCredentialsId));
+                .includeCurrentValue(Util.fixNull(current));
     }
 
     @POST
-    public FormValidation doCheckCaCredentialsId(@QueryParameter @CheckForNull String value) {
+    public FormValidation doCheckCaCredentialsId(@QueryParameter @CheckForNull String value,
+                                                 @QueryParameter @CheckForNull String caFingerprint) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String id = Util.fixEmptyAndTrim(value);
         if (id == null) {
             return FormValidation.warning(Messages.Configuration_NoCaYet());
         }
+        return checkCa(id, caFingerprint, id.equals(caCredentialsId));
+    }
+
+    /**
+     * What the chosen CA is, and what its pin will be after a save: kept when it matches, replaced when the CA is
+     * chosen anew or the pin is emptied, and a mismatch said loudly (nothing is signed with it).
+     */
+    static FormValidation checkCa(String id, @CheckForNull String submittedPin, boolean sameAsSaved) {
+        CertificateAuthority ca;
         try {
-            CertificateAuthority ca = systemCa(id).load(Clock.systemUTC());
-            return FormValidation.ok(Messages.Configuration_CaOk(ca.subject(), ca.notAfter(), ca.fingerprintSha256()));
-        } catch (AbortException e) {
+            ca = new CredentialCaSource(id, Clock.systemUTC()).load();
+        } catch (CaUnavailableException e) {
             return FormValidation.error(e.getMessage());
-        } catch (InvalidInputException e) {
-            return FormValidation.error(Messages.Configuration_CaUnusable(id, e.getMessage()));
         }
+        String info = Messages.Configuration_CaOk(ca.subject(), ca.notAfter(), ca.fingerprintSha256());
+        String pin = Util.fixEmptyAndTrim(submittedPin);
+        if (pin == null || !sameAsSaved) {
+            return FormValidation.ok(info + " " + Messages.Configuration_WillPin());
+        }
+        if (!normalized(pin).equals(normalized(ca.fingerprintSha256()))) {
+            return FormValidation.error(info + " " + Messages.Configuration_PinMismatch(pin));
+        }
+        return FormValidation.ok(info + " " + Messages.Configuration_Pinned());
+    }
+
+    private static String normalized(String fingerprint) {
+        return fingerprint.replace(":", "").strip().toUpperCase(Locale.ROOT);
     }
 
     /** Shows every error and warning of the policy, each with its line, as the core's validator reports them. */
@@ -352,11 +379,13 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
 
     /**
      * Generates a new CA with the core and stores it as a SYSTEM credential in the Jenkins root store. The
-     * configuration is not changed: the form on the page would overwrite it. When the id the demo configuration
-     * names is free, the new CA takes it, so that a fresh {@code mvn hpi:run} is ready after one click.
+     * configuration itself is changed by the form's Save, as always: the response tells the page (through Jenkins'
+     * validate-button callback) to add the new credential to the CA drop-down and select it, so no unsaved edit is
+     * lost; saving then pins its fingerprint. When the id the demo configuration names is free, the new CA takes
+     * it, so that a fresh {@code mvn hpi:run} is ready after one click and a save.
      */
     @POST
-    public FormValidation doGenerateCa() throws IOException {
+    public FormValidation doGenerateCa(StaplerResponse2 rsp) throws IOException {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         CertificateAuthority ca;
         try {
@@ -366,10 +395,9 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             throw new IllegalStateException("the built-in CA name and lifetime are valid", e);
         }
         String id = freeCaId();
-        User user = User.current();
         String description = Messages.Configuration_GeneratedCaDescription(
                 DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(Clock.systemUTC().instant()),
-                user == null ? ACL.SYSTEM_USERNAME : user.getId());
+                Jenkins.getAuthentication2().getName());
         KubernetesClientCaCredentials credentials = new KubernetesClientCaCredentials(CredentialsScope.SYSTEM, id,
                 description, ca.certificatePem(), Secret.fromString(ca.privateKeyPem()));
         CredentialsStore store = ExtensionList.lookupSingleton(SystemCredentialsProvider.ProviderImpl.class)
@@ -378,6 +406,10 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             throw new IllegalStateException("the credentials plugin has no store for the Jenkins root");
         }
         store.addCredentials(Domain.global(), credentials);
+        JSONObject callback = new JSONObject();
+        callback.put("callback", "shortLivedKubeconfigCaGenerated");
+        callback.put("arguments", List.of(id, credentials.getDescription(), ca.fingerprintSha256()));
+        rsp.setHeader("X-Jenkins-ValidateButton-Callback", callback.toString());
         return FormValidation.ok(Messages.Configuration_CaGenerated(id, ca.fingerprintSha256()));
     }
 
@@ -404,9 +436,15 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
     public void doCaCertificate(StaplerResponse2 rsp) throws IOException {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String id = caCredentialsId;
-        KubernetesClientCaCredentials ca = id == null ? null : findCa(id);
-        if (ca == null || ca.getScope() != CredentialsScope.SYSTEM) {
-            rsp.sendError(404, id == null ? Messages.Configuration_NoCa() : Messages.Configuration_CaMissing(id));
+        if (id == null) {
+            rsp.sendError(404, Messages.Configuration_NoCa());
+            return;
+        }
+        KubernetesClientCaCredentials ca;
+        try {
+            ca = CredentialCaSource.systemCa(id);
+        } catch (CaUnavailableException e) {
+            rsp.sendError(404, e.getMessage());
             return;
         }
         rsp.setContentType("application/x-pem-file");

@@ -8,26 +8,27 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Util;
 import hudson.console.ConsoleLogFilter;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
 import hudson.model.Item;
+import hudson.model.Job;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.security.ACL;
 import hudson.tasks.BuildWrapperDescriptor;
 import hudson.util.ComboBoxModel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Grant;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import jenkins.tasks.SimpleBuildWrapper;
 import org.jenkinsci.Symbol;
@@ -36,6 +37,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
+import org.springframework.security.core.Authentication;
 
 /**
  * Gives the wrapped part of a build a short-lived kubeconfig: {@code withShortLivedKubeconfig(...) { ... }} in
@@ -47,7 +49,6 @@ import org.kohsuke.stapler.verb.POST;
  */
 public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
     static final String DEFAULT_VARIABLE = "KUBECONFIG";
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @CheckForNull
     private String cluster;
@@ -59,6 +60,12 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
     private String variable;
     @CheckForNull
     private String kubernetesUser;
+    /**
+     * Pipeline only: what this block's log must mask, from {@code setUp} to {@code createLoggerDecorator}, which
+     * {@code CoreWrapperStep} calls right after it on this same object (one per step). Never saved.
+     */
+    @CheckForNull
+    private transient List<String> blockSecrets;
 
     /** Every parameter is optional: the defaults come from the global configuration and the policy. */
     @DataBoundConstructor
@@ -121,83 +128,105 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
     @Override
     public void setUp(Context context, Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener,
                       EnvVars initialEnvironment) throws IOException, InterruptedException {
-        String variableName = getVariable();
-        if (!VARIABLE_NAME.matcher(variableName).matches()) {
-            throw new AbortException(Messages.Wrapper_BadVariable(variableName));
-        }
-        ShortLivedKubeconfigConfiguration config = ShortLivedKubeconfigConfiguration.get();
-        Issuer issuer = config.issuer();
-        String job = build.getParent().getFullName();
-        IssueRequest request = request(config, issuer.policy(), job, build.getNumber());
-
+        Job<?, ?> job = build.getParent();
+        KubeconfigRequest request = request(job.getFullName(), build.getNumber());
+        SigningService service = ShortLivedKubeconfigConfiguration.get().signingService();
         IssuedKubeconfig issued;
         try {
-            issued = issuer.issue(request);
+            checkUsePermission(job, service, request);
+            issued = service.issue(request);
         } catch (PolicyRefusal e) {
-            throw new AbortException(Messages.Wrapper_Refused(job, e.getMessage()));
+            throw new AbortException(Messages.Wrapper_Refused(job.getFullName(), e.getMessage()));
         } catch (InvalidInputException e) {
             throw new AbortException(Messages.Wrapper_Invalid(e.getMessage()));
         }
-        byte[] kubeconfig = issued.kubeconfig();
         // Before anything can print the key: the log filter reads what is registered here.
-        KubeconfigMasking.register(build, issued);
+        if (build instanceof AbstractBuild) {
+            KubeconfigMasking.register(build, issued);
+        } else {
+            blockSecrets = issued.secretValues();
+        }
         IssuedKubeconfigsAction.record(build, issued);
+        String variableName = getVariable();
         listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster(), variableName, issued.summary()));
 
-        KubeconfigFile file = KubeconfigFile.write(workspace, kubeconfig);
-        context.setDisposer(new DeleteKubeconfig(file.directoryName()));
+        KubeconfigFile file = KubeconfigFile.write(workspace, issued.kubeconfig());
+        context.setDisposer(new DeleteKubeconfig(file.directoryName(), build.getExternalizableId(),
+                issued.serialHex()));
         context.env(variableName, file.path());
     }
 
-    /** The request for this job; the defaults (cluster, robot user, TTL) are filled in here, the decision is the core's. */
-    private IssueRequest request(ShortLivedKubeconfigConfiguration config, RobotPolicy policy, String job,
-                                 int buildNumber) throws AbortException {
-        KubernetesCluster target = config.cluster(cluster);
-        String robotUser = user != null ? user : defaultUser(policy, job);
-        try {
-            Duration lifetime = Ttl.parse(ttl != null ? ttl : config.getDefaultTtl(), "ttl");
-            return IssueRequest.of(robotUser, lifetime, target.toEndpoint())
-                    .withRequester(new Requester(job, buildNumber))
-                    .withKubernetesUser(kubernetesUser);
-        } catch (InvalidInputException e) {
-            throw new AbortException(Messages.Wrapper_Invalid(e.getMessage()));
-        }
-    }
-
-    /** The robot user when the job names none: the only one the policy lets this job use. */
-    private static String defaultUser(RobotPolicy policy, String job) throws AbortException {
-        List<String> users = policy.usersForJob(job);
-        if (users.isEmpty()) {
-            throw new AbortException(Messages.Wrapper_NoUserForJob(job));
-        }
-        if (users.size() > 1) {
-            throw new AbortException(Messages.Wrapper_ChooseUser(job, String.join(", ", users)));
-        }
-        return users.get(0);
-    }
-
-    /** See {@link KubeconfigMasking} for why one filter serves both freestyle and Pipeline. */
-    @Override
-    public ConsoleLogFilter createLoggerDecorator(Run<?, ?> build) {
-        return new KubeconfigMasking.Filter(build);
+    /** What this job asks for, as configured; every default and every decision is the core's. */
+    private KubeconfigRequest request(String jobFullName, int buildNumber) {
+        return KubeconfigRequest.by(new Requester(jobFullName, buildNumber))
+                .withCluster(cluster)
+                .withRobotUser(user)
+                .withTtl(ttl)
+                .withKubernetesUser(kubernetesUser)
+                .withVariable(getVariable());
     }
 
     /**
-     * Deletes the kubeconfig's directory at the end of the block, on success, failure and abort alike. Keeps only
-     * the directory's name: Pipeline saves it with the build and runs it after a controller restart too.
+     * Defence in depth when builds run as someone other than SYSTEM (a {@code QueueItemAuthenticator} is
+     * configured): that authentication also needs {@link KubeconfigPermissions#USE} on the job. The refusal is
+     * audited like the policy's. The build's authentication is the thread's: the executor (freestyle) and the
+     * Pipeline program (CPS VM thread, and the step's own thread) both run as the queue item's authentication.
+     */
+    private static void checkUsePermission(Job<?, ?> job, SigningService service, KubeconfigRequest request)
+            throws PolicyRefusal {
+        Authentication auth = Jenkins.getAuthentication2();
+        if (ACL.SYSTEM2.equals(auth) || job.getACL().hasPermission2(auth, KubeconfigPermissions.USE)) {
+            return;
+        }
+        throw service.refuse(request, "missing-use-permission", Messages.Wrapper_NeedsUse(auth.getName(),
+                job.getFullName(), KubeconfigPermissions.GROUP.title + "/" + KubeconfigPermissions.USE.name));
+    }
+
+    /**
+     * See {@link KubeconfigMasking}: a freestyle build's filter looks its values up by the build's id, a Pipeline
+     * block's filter carries its own block's values and nothing else.
+     */
+    @Override
+    public ConsoleLogFilter createLoggerDecorator(Run<?, ?> build) {
+        if (build instanceof AbstractBuild) {
+            return new KubeconfigMasking.Filter(build, null);
+        }
+        List<String> secrets = blockSecrets;
+        blockSecrets = null;
+        return new KubeconfigMasking.Filter(build, secrets);
+    }
+
+    /**
+     * Deletes the kubeconfig's directory at the end of the block, on success, failure and abort alike, and forgets
+     * what the log had to mask for it. Keeps only names, no secret: Pipeline saves it with the build and runs it
+     * after a controller restart too.
      */
     static final class DeleteKubeconfig extends Disposer {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
         private final String directoryName;
+        @CheckForNull
+        private final String runId;
+        @CheckForNull
+        private final String serial;
 
-        DeleteKubeconfig(String directoryName) {
+        DeleteKubeconfig(String directoryName, String runId, String serial) {
             this.directoryName = directoryName;
+            this.runId = runId;
+            this.serial = serial;
         }
 
         @Override
-        public void tearDown(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener)
-                throws IOException, InterruptedException {
+        public void tearDown(Run<?, ?> build, @CheckForNull FilePath workspace, Launcher launcher,
+                             TaskListener listener) throws IOException, InterruptedException {
+            if (runId != null && serial != null) {
+                KubeconfigMasking.forget(runId, serial);
+            }
+            if (workspace == null) {
+                // Freestyle calls tearDown without a workspace when the agent is gone.
+                listener.getLogger().println(Messages.Wrapper_NotDeleted(directoryName));
+                return;
+            }
             KubeconfigFile.delete(workspace, directoryName);
         }
     }
@@ -218,14 +247,14 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
         @POST
         public ComboBoxModel doFillClusterItems(@AncestorInPath @CheckForNull Item item) {
             checkConfigure(item);
-            return new ComboBoxModel(ShortLivedKubeconfigConfiguration.get().clusterNames());
+            return new ComboBoxModel(ShortLivedKubeconfigConfiguration.get().signingService().clusterNames());
         }
 
         /** The robot users this job may use: the policy's answer for its full name. */
         @POST
         public ComboBoxModel doFillUserItems(@AncestorInPath @CheckForNull Item item) {
             checkConfigure(item);
-            RobotPolicy policy = policyOrNull();
+            RobotPolicy policy = ShortLivedKubeconfigConfiguration.get().signingService().policy();
             if (policy == null) {
                 return new ComboBoxModel();
             }
@@ -240,9 +269,9 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
                                              @QueryParameter @CheckForNull String value) {
             checkConfigure(item);
             try {
-                ShortLivedKubeconfigConfiguration.get().cluster(Util.fixEmptyAndTrim(value));
+                ShortLivedKubeconfigConfiguration.get().signingService().checkCluster(value);
                 return FormValidation.ok();
-            } catch (AbortException e) {
+            } catch (PolicyRefusal e) {
                 return FormValidation.error(e.getMessage());
             }
         }
@@ -266,15 +295,12 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
             wrapper.setUser(value);
             wrapper.setTtl(ttl);
             wrapper.setKubernetesUser(kubernetesUser);
-            ShortLivedKubeconfigConfiguration config = ShortLivedKubeconfigConfiguration.get();
             try {
-                Issuer issuer = config.issuer();
-                Grant grant = issuer.check(wrapper.request(config, issuer.policy(), item.getFullName(), 0));
+                Grant grant = ShortLivedKubeconfigConfiguration.get().signingService()
+                        .check(wrapper.request(item.getFullName(), 0).withVariable(null));
                 return FormValidation.ok(Messages.Wrapper_WouldGrant(grant.robotUser(), grant.kubernetesUser(),
                         grant.groups().isEmpty() ? "-" : String.join(", ", grant.groups()),
                         Ttl.format(grant.maxTtl())));
-            } catch (AbortException e) {
-                return FormValidation.warning(e.getMessage());
             } catch (PolicyRefusal e) {
                 return FormValidation.error(Messages.Wrapper_Refused(item.getFullName(), e.getMessage()));
             } catch (InvalidInputException e) {
@@ -303,11 +329,12 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
         public FormValidation doCheckVariable(@AncestorInPath @CheckForNull Item item,
                                               @QueryParameter @CheckForNull String value) {
             checkConfigure(item);
-            String name = Util.fixEmptyAndTrim(value);
-            if (name != null && !VARIABLE_NAME.matcher(name).matches()) {
-                return FormValidation.error(Messages.Wrapper_BadVariable(name));
+            try {
+                KubeconfigRequest.checkVariable(Util.fixEmptyAndTrim(value));
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
             }
-            return FormValidation.ok();
         }
 
         /** Job forms need the job's Configure permission; outside a job (global snippet generator), Administer. */
@@ -316,15 +343,6 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
                 Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             } else {
                 item.checkPermission(Item.CONFIGURE);
-            }
-        }
-
-        @CheckForNull
-        private static RobotPolicy policyOrNull() {
-            try {
-                return ShortLivedKubeconfigConfiguration.get().issuer().policy();
-            } catch (AbortException e) {
-                return null;
             }
         }
     }

@@ -17,6 +17,8 @@ import io.jenkins.plugins.casc.misc.Util;
 import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
 import io.jenkins.plugins.casc.model.CNode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +43,14 @@ class ConfigurationAsCodeTest {
         ca = SigningSetup.newCa();
         System.setProperty("kubeCaCert", ca.certificatePem());
         System.setProperty("kubeCaKey", ca.privateKeyPem());
+        System.setProperty("kubeCaFingerprint", ca.fingerprintSha256());
     }
 
     @AfterAll
     static void forgetTheCa() {
         System.clearProperty("kubeCaCert");
         System.clearProperty("kubeCaKey");
+        System.clearProperty("kubeCaFingerprint");
     }
 
     @Test
@@ -55,7 +59,7 @@ class ConfigurationAsCodeTest {
         ShortLivedKubeconfigConfiguration config = ShortLivedKubeconfigConfiguration.get();
 
         assertEquals(List.of("prod", "demo"), config.clusterNames());
-        KubernetesCluster prod = config.cluster("prod");
+        KubernetesCluster prod = config.getClusters().get(0);
         assertEquals("https://10.0.0.1:6443", prod.getServerUrl());
         assertEquals("kubernetes.default.svc", prod.getTlsServerName());
         assertEquals("deploy", prod.getNamespace());
@@ -70,7 +74,9 @@ class ConfigurationAsCodeTest {
                         ACL.SYSTEM2, List.of()), CredentialsMatchers.withId("kubernetes-client-ca"));
         assertNotNull(credential);
         assertEquals(CredentialsScope.SYSTEM, credential.getScope());
-        assertEquals(ca.fingerprintSha256(), config.issuer().ca().fingerprintSha256(), "the imported CA signs");
+        assertEquals(ca.fingerprintSha256(), config.getCaFingerprint(), "the pin comes in with the CA");
+        config.signingService().issue(KubeconfigRequest.by(new Requester("deploy/api", 1)).withCluster("demo"))
+                .certificate().verify(ca.certificate().getPublicKey()); // the imported CA signs
     }
 
     @Test
@@ -85,6 +91,7 @@ class ConfigurationAsCodeTest {
         Map<?, ?> config = assertInstanceOf(Map.class, exported);
         assertEquals("kubernetes-client-ca", config.get("caCredentialsId"));
         assertEquals("30m", config.get("defaultTtl"));
+        assertEquals(ca.fingerprintSha256(), config.get("caFingerprint"));
         assertEquals(ShortLivedKubeconfigConfiguration.get().getPolicy(), config.get("policy"));
         List<?> clusters = assertInstanceOf(List.class, config.get("clusters"));
         assertEquals(2, clusters.size());

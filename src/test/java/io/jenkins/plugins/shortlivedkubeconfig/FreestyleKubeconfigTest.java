@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockFolder;
 import org.jvnet.hudson.test.TestBuilder;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -100,17 +102,71 @@ class FreestyleKubeconfigTest {
     }
 
     @Test
-    void refusesAJobOutsideTheUsersPatterns() throws Exception {
+    void refusesAJobOutsideTheUsersPatternsWithoutShowingOtherJobsPatterns() throws Exception {
         LookAtKubeconfig step = new LookAtKubeconfig(LookAtKubeconfig.Then.SUCCEED);
-        FreeStyleProject p = project("other-app", step);
+        FreeStyleProject p = j.createFreeStyleProject("other-app");
+        ShortLivedKubeconfigWrapper wrapper = new ShortLivedKubeconfigWrapper();
+        wrapper.setUser("jenkins");
+        p.getBuildWrappersList().add(wrapper);
+        p.getBuildersList().add(step);
 
         FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
 
         j.assertLogContains("The robot policy refuses job other-app: job \"other-app\" may not act as robot user "
-                + "\"jenkins\"", b);
-        j.assertLogContains("deploy-*", b);
+                + "\"jenkins\": no job_binding for this user matches this job; no robot user is bound to this job", b);
+        j.assertLogNotContains("deploy/**", b); // other jobs' patterns are for the audit record only
         assertNull(step.file, "no build step ran with a kubeconfig");
         assertNull(b.getAction(IssuedKubeconfigsAction.class));
+    }
+
+    @Test
+    void refusesAJobThatNoBindingNamesWhenItNamesNoRobotUser() throws Exception {
+        LookAtKubeconfig step = new LookAtKubeconfig(LookAtKubeconfig.Then.SUCCEED);
+        FreeStyleProject p = j.createFreeStyleProject("other-app");
+        p.getBuildWrappersList().add(new ShortLivedKubeconfigWrapper());
+        p.getBuildersList().add(step);
+
+        FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
+
+        j.assertLogContains("The robot policy refuses job other-app: no robot user of the policy may be used by job "
+                + "\"other-app\": no job_binding matches it", b);
+        assertNull(step.file);
+    }
+
+    /**
+     * Job names are chosen by whoever may create or rename items: a job renamed to the bound folder's name inside
+     * another folder has another full name, and the anchored pattern does not match it.
+     */
+    @Test
+    void aJobRenamedToABoundNameInAnotherFolderIsRefused() throws Exception {
+        LookAtKubeconfig step = new LookAtKubeconfig(LookAtKubeconfig.Then.SUCCEED);
+        MockFolder team = j.createFolder("team");
+        FreeStyleProject p = team.createProject(FreeStyleProject.class, "app");
+        ShortLivedKubeconfigWrapper wrapper = new ShortLivedKubeconfigWrapper();
+        wrapper.setUser("jenkins");
+        p.getBuildWrappersList().add(wrapper);
+        p.getBuildersList().add(step);
+        p.renameTo(SigningSetup.BOUND_FOLDER);
+        assertEquals("team/deploy", p.getFullName());
+
+        FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
+
+        j.assertLogContains("job \"team/deploy\" may not act as robot user \"jenkins\"", b);
+        assertNull(step.file);
+    }
+
+    @Test
+    void aFreestyleFilterCarriesNoValuesAndTheRegistryIsEmptiedAfterTheBuild() throws Exception {
+        LookAtKubeconfig step = new LookAtKubeconfig(LookAtKubeconfig.Then.SUCCEED);
+        FreeStyleProject p = project("deploy-app", step);
+
+        FreeStyleBuild b = j.buildAndAssertSuccess(p);
+
+        KubeconfigMasking.Filter filter = (KubeconfigMasking.Filter) p.getBuildWrappersList()
+                .get(ShortLivedKubeconfigWrapper.class).createLoggerDecorator(b);
+        assertTrue(filter.carriedValues().isEmpty(), "a freestyle filter looks its values up by build id");
+        assertTrue(KubeconfigMasking.registered(b.getExternalizableId()).isEmpty(), "forgotten after the build");
+        assertEquals(0, KubeconfigMasking.registeredRuns());
     }
 
     @Test
@@ -150,7 +206,7 @@ class FreestyleKubeconfigTest {
 
     @Test
     void configRoundtripKeepsTheWrapper() throws Exception {
-        FreeStyleProject p = j.createFreeStyleProject("deploy-app");
+        FreeStyleProject p = SigningSetup.boundFolder(j).createProject(FreeStyleProject.class, "deploy-app");
         ShortLivedKubeconfigWrapper before = new ShortLivedKubeconfigWrapper();
         before.setCluster(SigningSetup.CLUSTER);
         before.setUser("jenkins");
@@ -164,8 +220,23 @@ class FreestyleKubeconfigTest {
         j.assertEqualDataBoundBeans(before, p.getBuildWrappersList().get(ShortLivedKubeconfigWrapper.class));
     }
 
+    @Test
+    void theJobConfigurePageRendersTheWrapperWithItsLabels() throws Exception {
+        FreeStyleProject p = project("deploy-app", new LookAtKubeconfig(LookAtKubeconfig.Then.SUCCEED));
+
+        HtmlPage page = j.createWebClient().getPage(p, "configure");
+
+        String html = page.getWebResponse().getContentAsString();
+        assertTrue(html.contains("Lifetime (TTL)"), "the label keeps its parentheses");
+        for (String field : List.of("_.cluster", "_.user", "_.ttl", "_.variable", "_.kubernetesUser")) {
+            assertFalse(page.getElementsByName(field).isEmpty(), field);
+        }
+        assertNotNull(j.getButtonByCaption(page.getFormByName("config"), "Save"), "the page rendered whole");
+    }
+
+    /** A job in the bound folder with the wrapper and the step. */
     private FreeStyleProject project(String name, LookAtKubeconfig step) throws IOException {
-        FreeStyleProject p = j.createFreeStyleProject(name);
+        FreeStyleProject p = SigningSetup.boundFolder(j).createProject(FreeStyleProject.class, name);
         ShortLivedKubeconfigWrapper wrapper = new ShortLivedKubeconfigWrapper();
         wrapper.setTtl("1h");
         p.getBuildWrappersList().add(wrapper);

@@ -133,12 +133,14 @@ class PipelineKubeconfigTest {
 
     @Test
     void refusesAJobOutsideTheUsersPatterns() throws Exception {
-        WorkflowJob p = pipeline("other-app", HOLD_INSIDE);
+        WorkflowJob p = j.createProject(WorkflowJob.class, "other-app");
+        p.setDefinition(new CpsFlowDefinition(HOLD_INSIDE, true));
 
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
 
         j.assertLogContains("The robot policy refuses job other-app: job \"other-app\" may not act as robot user "
-                + "\"jenkins\"", b);
+                + "\"jenkins\": no job_binding for this user matches this job", b);
+        j.assertLogNotContains("deploy/**", b);
         j.assertLogNotContains(SigningSetup.PATH_MARKER, b);
     }
 
@@ -217,8 +219,9 @@ class PipelineKubeconfigTest {
         SigningSetup.assertDeleted(SigningSetup.printedPath(b));
     }
 
+    /** A Pipeline job in the bound folder. */
     private WorkflowJob pipeline(String name, String script) throws Exception {
-        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        WorkflowJob p = SigningSetup.boundFolder(j).createProject(WorkflowJob.class, name);
         p.setDefinition(new CpsFlowDefinition(script, true));
         return p;
     }

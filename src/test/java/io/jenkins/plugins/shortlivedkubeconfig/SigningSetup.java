@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockFolder;
 
 /** What every build test needs: a throwaway CA as a SYSTEM credential, one cluster and a policy fixture. */
 final class SigningSetup {
@@ -61,8 +62,18 @@ final class SigningSetup {
         ShortLivedKubeconfigConfiguration config = ShortLivedKubeconfigConfiguration.get();
         config.setClusters(List.of(new KubernetesCluster(CLUSTER, SERVER)));
         config.setCaCredentialsId(CA_ID);
+        config.setCaFingerprint(ca.fingerprintSha256()); // as choosing the CA on the page pins it
         config.setPolicy(fixture(testClass, policy));
         return ca;
+    }
+
+    /** The folder the fixtures' job bindings name: jobs inside it may act as robot user "jenkins". */
+    static final String BOUND_FOLDER = "deploy";
+
+    /** The folder {@value #BOUND_FOLDER}, created on first use. */
+    static MockFolder boundFolder(JenkinsRule j) throws IOException {
+        MockFolder folder = j.jenkins.getItemByFullName(BOUND_FOLDER, MockFolder.class);
+        return folder != null ? folder : j.createFolder(BOUND_FOLDER);
     }
 
     /** A fixture file under {@code src/test/resources/<package>/<TestClass>/}. */

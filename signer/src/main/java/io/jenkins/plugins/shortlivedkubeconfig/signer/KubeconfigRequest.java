@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A request for a kubeconfig as an entry point states it (a build's wrapper, a form's dry run): every choice is
@@ -26,6 +27,21 @@ public record KubeconfigRequest(@CheckForNull String cluster, @CheckForNull Stri
         ttl = blankToNull(ttl);
         kubernetesUser = blankToNull(kubernetesUser);
         variable = blankToNull(variable);
+    }
+
+    /** A POSIX-style environment variable name, as every shell and {@code EnvVars} accept it. */
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    /**
+     * Checks an environment variable name for the kubeconfig's path.
+     *
+     * @throws InvalidInputException naming the field, when it is not one
+     */
+    public static void checkVariable(@CheckForNull String variable) throws InvalidInputException {
+        if (variable != null && !VARIABLE_NAME.matcher(variable).matches()) {
+            throw new InvalidInputException("variable: " + PolicyParser.quote(variable) + " is not an environment "
+                    + "variable name (letters, digits and '_', not starting with a digit, at most 128 characters)");
+        }
     }
 
     /** A request that leaves every choice to the defaults. */

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,9 +17,6 @@ import java.util.stream.Collectors;
  * <p>Immutable and thread-safe; the plugin builds one per configuration change.
  */
 public final class SigningService {
-    /** A POSIX-style environment variable name, as every shell and {@code EnvVars} accept it. */
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-
     @CheckForNull
     private final RobotPolicy policy;
     @CheckForNull
@@ -75,6 +71,25 @@ public final class SigningService {
         return new Issuer(resolved.ca(), resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
     }
 
+    /**
+     * Records a refusal that the entry point decided by a rule of its own (e.g. a Jenkins permission), so that it is
+     * audited like every other, and returns it to throw.
+     */
+    public PolicyRefusal refuse(KubeconfigRequest request, String rule, String message) {
+        PolicyRefusal refusal = new PolicyRefusal(rule, message);
+        refused(request, rule, message);
+        return refusal;
+    }
+
+    /**
+     * Checks a cluster name as a request would give it (null for the default), for forms.
+     *
+     * @throws PolicyRefusal with rule {@code no-clusters}, {@code choose-cluster} or {@code unknown-cluster}
+     */
+    public void checkCluster(@CheckForNull String name) throws PolicyRefusal {
+        cluster(name == null || name.isBlank() ? null : name.strip());
+    }
+
     /** The policy in force; null while the service is not configured. */
     @CheckForNull
     public RobotPolicy policy() {
@@ -107,11 +122,7 @@ public final class SigningService {
     }
 
     private Resolved resolve(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
-        String variable = request.variable();
-        if (variable != null && !VARIABLE_NAME.matcher(variable).matches()) {
-            throw new InvalidInputException("variable: " + PolicyParser.quote(variable) + " is not an environment "
-                    + "variable name (letters, digits and '_', not starting with a digit, at most 128 characters)");
-        }
+        KubeconfigRequest.checkVariable(request.variable());
         RobotPolicy current = policy;
         if (current == null) {
             throw new PolicyRefusal("not-configured", String.valueOf(notConfigured));

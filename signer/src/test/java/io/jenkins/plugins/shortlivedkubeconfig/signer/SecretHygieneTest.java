@@ -315,7 +315,33 @@ class SecretHygieneTest {
         } catch (PolicyException e) {
             failures.add(e);
         }
-        assertThat(failures).hasSize(11);
+        ClusterTarget target = new ClusterTarget(cluster, () -> loaded, loaded.fingerprintSha256(), "ca.key");
+        SigningService service = new SigningService(policy, List.of(target), Duration.ofHours(1), clock, e -> {
+            audit.add(e);
+            file.record(e);
+        });
+        KubeconfigRequest stated = KubeconfigRequest.by(new Requester("deploy/api/main", 4)).withRobotUser("jenkins")
+                .withKubernetesUser("ci");
+        secretKubeconfig(new String(service.issue(stated).kubeconfig(), StandardCharsets.UTF_8));
+        CaUnavailableException unavailable = new CaUnavailableException("credential \"ca\" is missing");
+        SigningService noCa = new SigningService(policy, List.of(new ClusterTarget(cluster, () -> {
+            throw unavailable;
+        }, null, "ca")), Duration.ofHours(1), clock, audit::add);
+        for (KubeconfigRequest bad : List.of(stated.withTtl("forever"), stated.withCluster("other"),
+                stated.withRobotUser(null))) {
+            try {
+                service.issue(bad);
+            } catch (SignerException e) {
+                failures.add(e);
+            }
+        }
+        try {
+            noCa.issue(stated);
+        } catch (PolicyRefusal e) {
+            failures.add(e);
+        }
+        failures.add(unavailable);
+        assertThat(failures).hasSize(16);
         KubeconfigSummary summary = KubeconfigSummary.read(issued.kubeconfig(), "kubeconfig");
         Path written = PrivateFiles.writeInNewDirectory(dir.resolve("ws"), PrivateFiles.KUBECONFIG, issued.kubeconfig());
         PrivateFiles.replace(dir.resolve("out"), issued.kubeconfig());
@@ -350,8 +376,12 @@ class SecretHygieneTest {
         instances.put(PolicyParser.class, parser);
         instances.put(TraitTemplate.class, TraitTemplate.parse("team-{{external.team}}"));
         instances.put(PolicyRefusal.class, refusal);
-        instances.put(PolicyException.class, failures.get(failures.size() - 1));
+        instances.put(PolicyException.class, failures.get(10));
         instances.put(InvalidInputException.class, failures.get(5));
+        instances.put(KubeconfigRequest.class, stated);
+        instances.put(ClusterTarget.class, target);
+        instances.put(SigningService.class, service);
+        instances.put(CaUnavailableException.class, unavailable);
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
