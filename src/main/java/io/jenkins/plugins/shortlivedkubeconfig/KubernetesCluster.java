@@ -198,7 +198,7 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
 
         @POST
         public ListBoxModel doFillCaCredentialsIdItems(@QueryParameter @CheckForNull String caCredentialsId) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Jenkins.get().checkPermission(Jenkins.SYSTEM_READ); // shown read-only to Overall/SystemRead
             return ShortLivedKubeconfigConfiguration.caItems(caCredentialsId);
         }
 

@@ -285,7 +285,7 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
 
     @POST
     public ListBoxModel doFillCaCredentialsIdItems(@QueryParameter @CheckForNull String caCredentialsId) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        Jenkins.get().checkPermission(Jenkins.SYSTEM_READ); // the read-only page of Overall/SystemRead shows it too
         return caItems(caCredentialsId);
     }
 
@@ -430,11 +430,12 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
 
     /**
      * The configured CA's certificate as a PEM download, for the API server's {@code --client-ca-file}. A plain
-     * link, hence GET; it changes nothing and is still for administrators only, like everything on this page.
+     * link, hence GET; it changes nothing, shows nothing secret, and is for those who may see this page
+     * (Overall/Administer, or Overall/SystemRead read-only).
      */
     @GET
     public void doCaCertificate(StaplerResponse2 rsp) throws IOException {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        Jenkins.get().checkPermission(Jenkins.SYSTEM_READ);
         String id = caCredentialsId;
         if (id == null) {
             rsp.sendError(404, Messages.Configuration_NoCa());

@@ -14,6 +14,7 @@ import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.Page;
 import org.htmlunit.WebRequest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -40,11 +41,18 @@ class FormPermissionsTest {
         SigningSetup.configure(j, FormPermissionsTest.class, "seed.yaml");
         FreeStyleProject p = j.createFreeStyleProject("deploy-app");
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        Jenkins.SYSTEM_READ.setEnabled(true);
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(Jenkins.READ, Jenkins.SYSTEM_READ).everywhere().to("auditor")
                 .grant(Jenkins.READ).everywhere().to("reader", "configurer")
                 .grant(Item.READ, Item.BUILD).onItems(p).to("reader", "configurer")
                 .grant(Item.CONFIGURE).onItems(p).to("configurer"));
+    }
+
+    @AfterEach
+    void disableSystemRead() {
+        Jenkins.SYSTEM_READ.setEnabled(false); // off by default in Jenkins; keep other tests' world as it was
     }
 
     @Test
@@ -72,6 +80,25 @@ class FormPermissionsTest {
             assertEquals(403, post("configurer", action), action);
             assertEquals(200, post("admin", action), action);
         }
+    }
+
+    /** Overall/SystemRead sees the configuration read-only, the policy included, and can change nothing. */
+    @Test
+    void systemReadViewsTheConfigurationButCannotChangeIt() throws Exception {
+        JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("auditor");
+
+        Page page = wc.goTo("manage/configure", null);
+
+        assertEquals(200, page.getWebResponse().getStatusCode());
+        String html = page.getWebResponse().getContentAsString();
+        assertTrue(html.contains("Short-lived kubeconfig (Kubernetes credentials for builds)"), "our section is shown");
+        assertTrue(html.contains("system:masters"), "the policy is shown");
+        assertFalse(html.contains("PRIVATE KEY"), "never the key");
+        assertEquals(200, post("auditor", GLOBAL + "fillCaCredentialsIdItems"));
+        assertEquals(403, post("auditor", GLOBAL + "generateCa"));
+        assertEquals(403, post("auditor", GLOBAL + "checkPolicy"));
+        assertEquals(1, caCount());
+        assertEquals(200, wc.goTo(GLOBAL + "caCertificate", null).getWebResponse().getStatusCode());
     }
 
     @Test
