@@ -112,7 +112,7 @@ class FreestyleKubeconfigTest {
 
         FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
 
-        j.assertLogContains("The robot policy refuses job other-app: job \"other-app\" may not act as robot user "
+        j.assertLogContains("No kubeconfig for job other-app: job \"other-app\" may not act as robot user "
                 + "\"jenkins\": no job_binding for this user matches this job; no robot user is bound to this job", b);
         j.assertLogNotContains("deploy/**", b); // other jobs' patterns are for the audit record only
         assertNull(step.file, "no build step ran with a kubeconfig");
@@ -128,7 +128,7 @@ class FreestyleKubeconfigTest {
 
         FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
 
-        j.assertLogContains("The robot policy refuses job other-app: no robot user of the policy may be used by job "
+        j.assertLogContains("No kubeconfig for job other-app: no robot user of the policy may be used by job "
                 + "\"other-app\": no job_binding matches it", b);
         assertNull(step.file);
     }

@@ -138,7 +138,7 @@ class PipelineKubeconfigTest {
 
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
 
-        j.assertLogContains("The robot policy refuses job other-app: job \"other-app\" may not act as robot user "
+        j.assertLogContains("No kubeconfig for job other-app: job \"other-app\" may not act as robot user "
                 + "\"jenkins\": no job_binding for this user matches this job", b);
         j.assertLogNotContains("deploy/**", b);
         j.assertLogNotContains(SigningSetup.PATH_MARKER, b);
@@ -167,7 +167,7 @@ class PipelineKubeconfigTest {
 
         try (LogRecorder audit = new LogRecorder().record(AuditLog.LOGGER_NAME, Level.INFO).capture(10)) {
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, feature);
-            j.assertLogContains("The robot policy refuses job org/repo/feature: job \"org/repo/feature\" may not act "
+            j.assertLogContains("No kubeconfig for job org/repo/feature: job \"org/repo/feature\" may not act "
                     + "as robot user \"jenkins\"", refused);
             WorkflowRun allowed = j.buildAndAssertSuccess(main);
             j.assertLogContains("robot user jenkins as Kubernetes user jenkins", allowed);
