@@ -13,7 +13,15 @@ import jenkins.model.RunAction2;
  * robot user, Kubernetes user, groups, serial, validity). Saved with the build; holds no key material.
  */
 public final class IssuedKubeconfigsAction implements RunAction2 {
+    /**
+     * A Pipeline may open blocks in a loop: the build keeps the first this many rows (saved with the build, held in
+     * the controller's memory) and counts the rest. Every issuance is in the audit trail regardless.
+     */
+    static final int MAX_ENTRIES = 500;
+
     private final CopyOnWriteList<Entry> entries = new CopyOnWriteList<>();
+    /** Issued to this build but not listed, past {@link #MAX_ENTRIES}. */
+    private int notListed;
     @CheckForNull
     private transient Run<?, ?> run;
 
@@ -27,7 +35,25 @@ public final class IssuedKubeconfigsAction implements RunAction2 {
                 run.addAction(action);
             }
         }
-        action.entries.add(new Entry(issued));
+        action.add(new Entry(issued));
+    }
+
+    private synchronized void add(Entry entry) {
+        if (entries.size() < MAX_ENTRIES) {
+            entries.add(entry);
+        } else {
+            notListed++;
+        }
+    }
+
+    /** How many kubeconfigs were issued to this build beyond those listed. */
+    public synchronized int getNotListed() {
+        return notListed;
+    }
+
+    /** Every kubeconfig issued to this build, listed or not. */
+    public synchronized int getIssuedCount() {
+        return entries.size() + notListed;
     }
 
     public List<Entry> getEntries() {

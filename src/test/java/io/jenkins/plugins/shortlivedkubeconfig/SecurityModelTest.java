@@ -23,6 +23,9 @@ import hudson.security.ACLContext;
 import hudson.util.Secret;
 import hudson.util.StreamTaskListener;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -161,6 +164,23 @@ class SecurityModelTest {
         assertNotNull(action);
         assertEquals(3, action.getEntries().size(), "the build's own block and the two set up here");
         assertEquals(0, KubeconfigMasking.registeredRuns(), "Pipeline blocks register nothing globally");
+    }
+
+    /** A loop of blocks in one build must not grow the build (and the controller's memory) without limit. */
+    @Test
+    void aLoopOfBlocksListsABoundedNumberOnTheBuild() throws Exception {
+        WorkflowRun run = j.buildAndAssertSuccess(boundPipeline("loop"));
+        SigningService service = ShortLivedKubeconfigConfiguration.get().signingService();
+        for (int i = 0; i < IssuedKubeconfigsAction.MAX_ENTRIES + 10; i++) {
+            IssuedKubeconfigsAction.record(run, service.issue(KubeconfigRequest.by(new Requester("deploy/loop", 1))));
+        }
+
+        IssuedKubeconfigsAction action = run.getAction(IssuedKubeconfigsAction.class);
+        assertNotNull(action);
+        assertEquals(IssuedKubeconfigsAction.MAX_ENTRIES, action.getEntries().size());
+        assertEquals(11, action.getNotListed(), "the build's own block and the ten past the limit");
+        assertEquals(IssuedKubeconfigsAction.MAX_ENTRIES + 11, action.getIssuedCount());
+        j.createWebClient().getPage(run, "kubeconfigs/");
     }
 
     private static List<String> blockValues(WorkflowRun run, FilePath workspace, Launcher launcher,
