@@ -95,8 +95,8 @@ final class Fixtures {
             for (int u = b, n = 0; u < LARGE_USERS; u += LARGE_BINDINGS, n++) {
                 y.append(n == 0 ? "" : ", ").append(robotName(u));
             }
-            y.append("]\n  jobs: ['team-").append(b).append("/**', '*/release-").append(b)
-                    .append("', 'org/app-").append(b).append("/PR-?']\n---\n");
+            y.append("]\n  jobs: ['team-").append(b).append("/**', 'releases/release-").append(b)
+                    .append("-*', 'org/app-").append(b).append("/PR-?']\n---\n");
         }
         return y.toString();
     }

@@ -539,7 +539,17 @@ public final class PolicyParser {
                                 continue;
                             }
                             try {
-                                jobs.add(JobPattern.compile(glob));
+                                JobPattern pattern = JobPattern.compile(glob);
+                                String anchor = pattern.anchorProblem();
+                                String folder = pattern.wildcardFolderWarning();
+                                if (anchor != null) {
+                                    error(items.get(i), field + "[" + i + "]", anchor);
+                                    continue;
+                                }
+                                if (folder != null) {
+                                    warning(items.get(i), field + "[" + i + "]", folder);
+                                }
+                                jobs.add(pattern);
                             } catch (IllegalArgumentException ex) {
                                 error(items.get(i), field + "[" + i + "]", ex.getMessage());
                             }

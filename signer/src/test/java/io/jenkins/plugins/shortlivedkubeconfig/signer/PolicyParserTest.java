@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PolicyParserTest {
     private final PolicyParser parser = new PolicyParser();
@@ -59,7 +62,8 @@ class PolicyParserTest {
     @Test
     void loadsTheShippedExample() throws Exception {
         RobotPolicy policy = parser.parse(Files.readAllBytes(Path.of("examples/robots.yaml")), "robots.yaml");
-        assertThat(policy.usersForJob("any/job")).containsExactly("jenkins");
+        assertThat(policy.usersForJob("deploy/api/main")).containsExactly("jenkins");
+        assertThat(policy.usersForJob("any/job")).isEmpty();
         assertThat(policy.warnings()).isEmpty();
     }
 
@@ -228,14 +232,58 @@ class PolicyParserTest {
                   name: deploy
                 spec:
                   users: [jenkins]
-                  jobs: ['deploy/**', '*/main']
+                  jobs: ['deploy/**', 'web/site/main']
                 """, "robots.yaml");
         assertThat(policy.bindings()).singleElement().satisfies(b -> {
             assertThat(b.users()).containsExactly("jenkins");
-            assertThat(b.jobs()).extracting(JobPattern::glob).containsExactly("deploy/**", "*/main");
+            assertThat(b.jobs()).extracting(JobPattern::glob).containsExactly("deploy/**", "web/site/main");
         });
         assertThat(policy.usersForJob("deploy/api")).containsExactly("jenkins");
+        assertThat(policy.usersForJob("web/site/main")).containsExactly("jenkins");
         assertThat(policy.usersForJob("build/api")).isEmpty();
+        assertThat(policy.warnings()).isEmpty();
+    }
+
+    private static String bindingFor(String glob) {
+        return SEED + "---\nkind: job_binding\nversion: v1\nmetadata:\n  name: b\nspec:\n  users: [jenkins]\n"
+                + "  jobs: ['" + glob + "']\n";
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "*|*",
+        "?x|?x",
+        "**|**",
+        "**/main|**",
+        "*/main|*",
+        "team-*/api/main|team-*",
+    })
+    void refusesJobPatternsThatDoNotStartAtANamedFolder(String glob, String first) {
+        assertThat(errors(bindingFor(glob))).containsExactly("robots.yaml:22: job_binding \"b\": spec.jobs[0]: \"" + glob
+                + "\": the first segment \"" + first + "\" must be a literal folder or job name, without '*', '?' or '**': "
+                + "anyone who can create or rename an item chooses its name, so a pattern must start at a folder an "
+                + "administrator names, e.g. deploy/** or deploy/api/main");
+    }
+
+    @Test
+    void warnsWhoCanChooseANameThatAWildcardFolderMatches() throws Exception {
+        assertThat(warnings(bindingFor("deploy/*/main"))).containsExactly("robots.yaml:22: warning: job_binding \"b\": "
+                + "spec.jobs[0]: \"deploy/*/main\": anyone who can create, rename or move items in folder \"deploy\" can "
+                + "create a folder matching \"*\" and so choose job names this pattern matches; bind folders whose item "
+                + "creation is restricted, or name the folder instead of matching it");
+        assertThat(warnings(bindingFor("deploy/team-*/api/main"))).singleElement().asString()
+                .contains("in folder \"deploy\" can create a folder matching \"team-*\"");
+        assertThat(warnings(bindingFor("org/app/**/main"))).singleElement().asString()
+                .contains("in folder \"org/app\" can create folders at any depth below it, which \"**\" matches,");
+        // the form and `policy check` see the same problems
+        assertThat(parser.check(bindingFor("deploy/*/main"), "robots.yaml")).extracting(PolicyProblem::severity)
+                .containsExactly(PolicyProblem.Severity.WARNING);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deploy/**", "deploy/api/main", "deploy/api/PR-*", "deploy", "deploy/api/**"})
+    void acceptsPatternsAnchoredAtANamedFolderWithoutAWord(String glob) {
+        assertThat(parser.check(bindingFor(glob), "robots.yaml")).isEmpty();
     }
 
     @Test

@@ -347,6 +347,7 @@ class PolicySafetyPropertiesTest {
     static final List<String> KUBE_USERS = List.of("alice", "bob", "ci");
     static final List<String> KUBE_USER_TEMPLATES = List.of("{{internal.kubernetes_users}}", "{{external.team}}");
     static final List<String> JOB_SEGMENTS = List.of("deploy", "api", "main", "a", "ab", "PR-1", "x-1", "b");
+    static final List<String> ANCHOR_SEGMENTS = List.of("deploy", "api", "a", "b");
     static final List<String> PATTERN_SEGMENTS = List.of("deploy", "api", "main", "*", "?", "**", "a*", "*-1", "PR-?", "a?", "b");
 
     static Arbitrary<List<String>> names(List<String> plain, List<String> templates, boolean deny) {
@@ -358,8 +359,11 @@ class PolicySafetyPropertiesTest {
         return Arbitraries.of(pool).list().uniqueElements().ofMaxSize(deny ? 2 : 4);
     }
 
+    /** A job pattern a policy accepts: its first segment is a literal name (wildcards after it). */
     static Arbitrary<String> pattern() {
-        return Arbitraries.of(PATTERN_SEGMENTS).list().ofMinSize(1).ofMaxSize(3).map(s -> String.join("/", s));
+        return Combinators.combine(Arbitraries.of(ANCHOR_SEGMENTS),
+                Arbitraries.of(PATTERN_SEGMENTS).list().ofMinSize(0).ofMaxSize(2))
+                .as((anchor, rest) -> rest.isEmpty() ? anchor : anchor + "/" + String.join("/", rest));
     }
 
     @Provide

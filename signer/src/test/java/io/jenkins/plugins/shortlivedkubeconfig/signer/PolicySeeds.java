@@ -26,10 +26,10 @@ public final class PolicySeeds {
             kind: job_binding
             version: v1
             metadata:
-              name: all-jobs
+              name: deploy-jobs
             spec:
               users: ['jenkins']
-              jobs: ['**']
+              jobs: ['deploy/**']
             """;
 
     public static final String FULL = """
@@ -100,7 +100,7 @@ public final class PolicySeeds {
               name: deploy-pipelines
             spec:
               users: [jenkins, reader]
-              jobs: ['deploy/**', '*/main', 'org/app/PR-*', '**/release-?', 'a/**/b']
+              jobs: ['deploy/**', 'org/*/main', 'org/app/PR-*', 'org/**/release-?', 'a/**/b']
             """;
 
     public static final String DENY_ALL = """

@@ -148,14 +148,16 @@ class RobotPolicyTest {
 
     @Test
     void jobPatternsDecideWhichJobsMayActAsAUser() throws Exception {
-        RobotPolicy p = policy(ROLES + user("deploy", "deployer") + binding("deploy", "deploy/**", "*/main"));
+        RobotPolicy p = policy(ROLES + user("deploy", "deployer") + binding("deploy", "deploy/**", "web/site/main"));
         assertThat(p.authorize("deploy", null, new Requester("deploy/api/main", 3)).robotUser()).isEqualTo("deploy");
-        assertThat(p.authorize("deploy", null, new Requester("website/main", 3)).robotUser()).isEqualTo("deploy");
-        assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("website/feature%2Fx", 3)))
+        assertThat(p.authorize("deploy", null, new Requester("web/site/main", 3)).robotUser()).isEqualTo("deploy");
+        assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("web/site/feature%2Fx", 3)))
                 .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.detail()).isEqualTo("job "
-                        + "\"website/feature%2Fx\" may not act as robot user \"deploy\": it matches none of the job "
-                        + "patterns for this user (deploy/**, */main); add a matching pattern to a job_binding for this "
-                        + "user"));
+                        + "\"web/site/feature%2Fx\" may not act as robot user \"deploy\": it matches none of the job "
+                        + "patterns for this user (deploy/**, web/site/main); add a matching pattern to a job_binding "
+                        + "for this user"));
+        assertThatThrownBy(() -> p.authorize("deploy", null, new Requester("other/main", 3)))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule()).isEqualTo("job-not-allowed"));
         assertThat(p.usersForJob("deploy/x")).containsExactly("deploy");
     }
 
