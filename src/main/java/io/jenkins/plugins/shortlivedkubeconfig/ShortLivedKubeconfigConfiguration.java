@@ -247,6 +247,15 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
     }
 
     /**
+     * STUB (branch pkcs12, so that MintedKubeconfigCredentials type-checks): the lead's rewrite of this class
+     * provides the real signing service. Drop this method when merging.
+     */
+    public io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService signingService() {
+        return io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService.notConfigured(
+                Messages.Configuration_NoPolicy(), Clock.systemUTC(), new AuditLog());
+    }
+
+    /**
      * The cluster a build asked for; with no name, the only one configured.
      *
      * @throws AbortException naming the clusters there are

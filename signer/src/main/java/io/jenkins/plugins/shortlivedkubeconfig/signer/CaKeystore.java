@@ -83,7 +83,10 @@ public final class CaKeystore {
                 }
             }
         } catch (KeyStoreException e) {
-            throw new InvalidInputException(source + ": the keystore cannot be read (" + Pem.safeReason(e) + ")");
+            // A keystore that was never loaded: Jenkins' certificate credential hands one out when its password
+            // does not open the uploaded file.
+            throw new InvalidInputException(source + ": the keystore is not loaded: its password does not open it, "
+                    + "or it is damaged");
         }
         if (keys.isEmpty()) {
             throw new InvalidInputException(source + ": the keystore holds no private key entry"

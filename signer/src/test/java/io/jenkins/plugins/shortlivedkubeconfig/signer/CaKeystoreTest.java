@@ -243,4 +243,14 @@ class CaKeystoreTest {
         assertThatThrownBy(() -> CaKeystore.load(half, PASSWORD.toCharArray(), "half.p12", clock))
                 .satisfies(e -> assertSafe(e, "half.p12"));
     }
+
+    @Test
+    void refusesAKeystoreThatWasNeverLoaded() throws Exception {
+        // what Jenkins' certificate credential returns when its password does not open the uploaded keystore
+        KeyStore unloaded = KeyStore.getInstance("PKCS12");
+        assertThatThrownBy(() -> CaKeystore.load(unloaded, PASSWORD.toCharArray(), "credential \"ca\"", clock))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("credential \"ca\": the keystore is not loaded: its password does not open it, or it is "
+                        + "damaged");
+    }
 }
