@@ -3,6 +3,7 @@ package io.jenkins.plugins.shortlivedkubeconfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -151,7 +151,7 @@ class CertificateCaCredentialTest {
 
         CertificateAuthority loaded = source.load();
         assertEquals(first.fingerprintSha256(), loaded.fingerprintSha256());
-        assertTrue(loaded == source.load(), "parsed once while the content is unchanged");
+        assertSame(loaded, source.load(), "parsed once while the content is unchanged");
 
         CertificateAuthority second = SigningSetup.newCa();
         replace(uploaded(CredentialsScope.SYSTEM, "ca-p12", pkcs12(second)));
@@ -159,8 +159,8 @@ class CertificateCaCredentialTest {
         assertNotEquals(first.fingerprintSha256(), second.fingerprintSha256());
 
         replace(uploaded(CredentialsScope.GLOBAL, "ca-p12", pkcs12(second)));
-        assertThrows(CaUnavailableException.class, source::load, "a cached CA is not used once the rule fails");
-        assertEquals(List.of(), SystemCredentialsProvider.getInstance().getCredentials().stream()
-                .filter(c -> c.getScope() == CredentialsScope.SYSTEM).toList());
+        CaUnavailableException e = assertThrows(CaUnavailableException.class, source::load,
+                "a cached CA is not used once the rule fails");
+        assertEquals(Messages.CaCredential_NotSystem("ca-p12", "GLOBAL"), e.getMessage());
     }
 }
