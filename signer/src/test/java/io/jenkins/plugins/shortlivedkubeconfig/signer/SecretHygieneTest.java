@@ -352,6 +352,15 @@ class SecretHygieneTest {
         instances.put(PolicyRefusal.class, refusal);
         instances.put(PolicyException.class, failures.get(failures.size() - 1));
         instances.put(InvalidInputException.class, failures.get(5));
+        ClusterTarget target = new ClusterTarget(cluster, () -> loaded, loaded.fingerprintSha256(), "credential \"ca\"");
+        KubeconfigTemplate template = new KubeconfigTemplate("prod", "jenkins", "1h");
+        SigningService service = new SigningService(policy, List.of(target), Duration.ofHours(1), clock, AuditSink.NONE);
+        secretKubeconfig(new String(service.issue(template.requestBy(request.requester()).withKubernetesUser("ci"))
+                .kubeconfig(), StandardCharsets.UTF_8));
+        instances.put(ClusterTarget.class, target);
+        instances.put(KubeconfigTemplate.class, template);
+        instances.put(KubeconfigRequest.class, template.requestBy(request.requester()));
+        instances.put(SigningService.class, service);
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
