@@ -126,8 +126,7 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
                 throw new CaUnavailableException(Messages.Configuration_NoCa());
             }, pin, Messages.KubernetesCluster_NoCaName());
         }
-        CredentialCaSource source = new CredentialCaSource(id, clock);
-        return new ClusterTarget(endpoint, source, pin, source.describe());
+        return new ClusterTarget(endpoint, CaCredential.source(id, clock), pin, Messages.CredentialCaSource_Name(id));
     }
 
     @Override

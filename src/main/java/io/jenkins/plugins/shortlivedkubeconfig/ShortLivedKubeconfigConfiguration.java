@@ -6,6 +6,8 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.CredentialsStore;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
+import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.Domain;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -216,7 +218,11 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             return null;
         }
         if (!id.equals(previousId) || submitted == null) {
-            return CredentialCaSource.fingerprintOf(id, clock);
+            try {
+                return CaCredential.load(id, clock).fingerprintSha256();
+            } catch (CaUnavailableException e) {
+                return null; // nothing to pin: issuance says why until an administrator fixes the credential
+            }
         }
         return submitted;
     }
@@ -234,7 +240,7 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
 
     /**
      * The signing service for every entry point. Rebuilt only when this configuration changes; the CA credentials
-     * are looked up per issuance by their {@link CredentialCaSource} and parsed once per content change. An
+     * are looked up per issuance by their {@link CaCredential#source} and parsed once per content change. An
      * unconfigured or broken configuration gives a service that refuses (and audits) every request with the reason.
      */
     public SigningService signingService() {
@@ -289,12 +295,18 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
         return caItems(caCredentialsId);
     }
 
-    /** The SYSTEM-scoped CA credentials of the root store, for this page and each cluster's optional own CA. */
+    /**
+     * The SYSTEM-scoped CA credentials of the root context (ours, and certificate credentials holding a PKCS#12
+     * keystore, as credentials providers supply them), for this page and each cluster's optional own CA.
+     */
     static ListBoxModel caItems(@CheckForNull String current) {
         return new StandardListBoxModel()
                 .includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), KubernetesClientCaCredentials.class, List.of(),
-                        CredentialsMatchers.withScope(CredentialsScope.SYSTEM))
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
+                        CredentialsMatchers.allOf(CredentialsMatchers.withScope(CredentialsScope.SYSTEM),
+                                CredentialsMatchers.anyOf(
+                                        CredentialsMatchers.instanceOf(KubernetesClientCaCredentials.class),
+                                        CredentialsMatchers.instanceOf(StandardCertificateCredentials.class))))
                 .includeCurrentValue(Util.fixNull(current));
     }
 
@@ -316,7 +328,7 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
     static FormValidation checkCa(String id, @CheckForNull String submittedPin, boolean sameAsSaved) {
         CertificateAuthority ca;
         try {
-            ca = new CredentialCaSource(id, Clock.systemUTC()).load();
+            ca = CaCredential.load(id, Clock.systemUTC());
         } catch (CaUnavailableException e) {
             return FormValidation.error(e.getMessage());
         }
@@ -441,15 +453,15 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             rsp.sendError(404, Messages.Configuration_NoCa());
             return;
         }
-        KubernetesClientCaCredentials ca;
+        CertificateAuthority ca;
         try {
-            ca = CredentialCaSource.systemCa(id);
+            ca = CaCredential.load(id, Clock.systemUTC());
         } catch (CaUnavailableException e) {
             rsp.sendError(404, e.getMessage());
             return;
         }
         rsp.setContentType("application/x-pem-file");
         rsp.setHeader("Content-Disposition", "attachment; filename=\"" + GENERATED_CA_ID + ".crt\"");
-        rsp.getWriter().write(ca.getCertificatePem() + "\n");
+        rsp.getWriter().write(ca.certificatePem().strip() + "\n");
     }
 }

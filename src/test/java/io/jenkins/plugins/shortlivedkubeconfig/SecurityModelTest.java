@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.CredentialsStore;
@@ -122,7 +123,9 @@ class SecurityModelTest {
         CredentialsStore store = ExtensionList.lookupSingleton(SystemCredentialsProvider.ProviderImpl.class)
                 .getStore(j.jenkins);
         assertNotNull(store);
-        KubernetesClientCaCredentials original = CredentialCaSource.find(SigningSetup.CA_ID);
+        KubernetesClientCaCredentials original = CredentialsMatchers.firstOrNull(
+                CredentialsProvider.lookupCredentialsInItemGroup(KubernetesClientCaCredentials.class, j.jenkins,
+                        ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(SigningSetup.CA_ID));
         assertNotNull(original);
         try (ACLContext ignored = ACL.as2(User.getById("manager", true).impersonate2())) {
             assertTrue(store.updateCredentials(Domain.global(), original, new KubernetesClientCaCredentials(

@@ -145,8 +145,8 @@ class ShortLivedKubeconfigConfigurationTest {
         PolicyRefusal e = assertThrows(PolicyRefusal.class, () -> config.signingService().issue(request()));
 
         assertEquals("ca-unavailable", e.rule());
-        assertEquals("cluster \"demo\": no usable signing CA: The signing CA credential \"global-ca\" must have the "
-                + "scope System, so that no build can use it directly. Recreate it with the scope System.",
+        assertTrue(e.getMessage().startsWith("cluster \"demo\": no usable signing CA: The signing CA credential "
+                + "\"global-ca\" has the scope GLOBAL, so builds could bind it; it must have the scope System."),
                 e.getMessage());
         assertEquals(FormValidation.Kind.ERROR, config.doCheckCaCredentialsId("global-ca", null).kind);
         assertEquals(FormValidation.Kind.OK, config.doCheckCaCredentialsId(SigningSetup.CA_ID, null).kind);

@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CaKeystore;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
@@ -19,12 +20,18 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +45,11 @@ import picocli.CommandLine.Spec;
             "Example:",
             "  kubeconfig-signer sign --user=jenkins --format=kubernetes --out=kubeconfig --ttl=25h \\",
             "      --policy=robots.yaml --ca-cert=ca.crt --ca-key=ca.key --server=https://10.0.0.1:6443 \\",
-            "      --server-ca=server-ca.crt"})
+            "      --server-ca=server-ca.crt",
+            "",
+            "With a PKCS#12 keystore instead of PEM files (the password is read from a file, never the command line):",
+            "  kubeconfig-signer sign --user=jenkins --out=kubeconfig --policy=robots.yaml \\",
+            "      --ca-keystore=ca.p12 --ca-keystore-password-file=ca.p12.password --server=https://10.0.0.1:6443"})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,11 +72,40 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Robot policy YAML (Teleport roles and users, job bindings).")
     Path policy;
 
-    @Option(names = "--ca-cert", required = true, paramLabel = "FILE", description = "Client CA certificate (PEM).")
-    Path caCert;
+    /** The signing CA: PEM files or a PKCS#12 keystore, exactly one of the two. */
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "The signing CA (PEM files or a PKCS#12 keystore):%n")
+    CaFiles ca;
 
-    @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "Client CA private key (PEM, unencrypted).")
-    Path caKey;
+    static final class CaFiles {
+        @ArgGroup(exclusive = false, multiplicity = "0..1", order = 1)
+        @CheckForNull
+        PemFiles pem;
+
+        @ArgGroup(exclusive = false, multiplicity = "0..1", order = 2)
+        @CheckForNull
+        KeystoreFiles keystore;
+    }
+
+    static final class PemFiles {
+        @Option(names = "--ca-cert", required = true, paramLabel = "FILE", description = "Client CA certificate (PEM).")
+        Path cert;
+
+        @Option(names = "--ca-key", required = true, paramLabel = "FILE",
+                description = "Client CA private key (PEM, unencrypted).")
+        Path key;
+    }
+
+    static final class KeystoreFiles {
+        @Option(names = "--ca-keystore", required = true, paramLabel = "FILE",
+                description = "Instead of --ca-cert/--ca-key: a PKCS#12 keystore (.p12) holding the CA's key and "
+                        + "certificate, as `openssl pkcs12 -export` or keytool writes it.")
+        Path file;
+
+        @Option(names = "--ca-keystore-password-file", required = true, paramLabel = "FILE",
+                description = "A file holding the keystore's password (one trailing newline is ignored); the "
+                        + "password itself is never given on the command line.")
+        Path passwordFile;
+    }
 
     @Option(names = "--server", required = true, paramLabel = "URL", description = "The Kubernetes API server, https://host:port.")
     String server;
@@ -169,18 +209,59 @@ final class SignCommand implements Callable<Integer> {
     /** Reads the policy and the CA afresh: once for a single sign, at every renewal otherwise. */
     private Issuer issuer(Clock clock) throws SignerException {
         RobotPolicy robots = new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
-        String caCertPem = InputFiles.readText(caCert, "--ca-cert");
-        String caKeyPem = InputFiles.readText(caKey, "--ca-key");
-        CertificateAuthority ca;
+        CertificateAuthority authority = ca.keystore != null ? keystoreCa(ca.keystore, clock) : pemCa(ca.pem, clock);
+        AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
+        return new Issuer(authority, robots, clock, audit);
+    }
+
+    private static CertificateAuthority pemCa(@CheckForNull PemFiles pem, Clock clock) throws InvalidInputException {
+        if (pem == null) {
+            throw new InvalidInputException("give the signing CA: --ca-cert and --ca-key, or --ca-keystore and "
+                    + "--ca-keystore-password-file");
+        }
+        String caCertPem = InputFiles.readText(pem.cert, "--ca-cert");
+        String caKeyPem = InputFiles.readText(pem.key, "--ca-key");
         try {
-            ca = CertificateAuthority.load(caCertPem, "--ca-cert " + caCert, caKeyPem, "--ca-key " + caKey, clock);
+            return CertificateAuthority.load(caCertPem, "--ca-cert " + pem.cert, caKeyPem, "--ca-key " + pem.key,
+                    clock);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // e.g. a CA certificate whose key identifier extension is damaged: Bouncy Castle's own exception
-            throw new InvalidInputException("--ca-cert " + caCert + ": not a usable CA certificate ("
+            throw new InvalidInputException("--ca-cert " + pem.cert + ": not a usable CA certificate ("
                     + e.getClass().getSimpleName() + ")", e);
         }
-        AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
-        return new Issuer(ca, robots, clock, audit);
+    }
+
+    private static CertificateAuthority keystoreCa(KeystoreFiles keystore, Clock clock) throws InvalidInputException {
+        char[] password = password(keystore.passwordFile);
+        try {
+            return CaKeystore.load(InputFiles.readBytes(keystore.file, "--ca-keystore"), password,
+                    "--ca-keystore " + keystore.file, clock);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** The password file's text without one trailing line end, as {@code echo} and editors leave it. */
+    static char[] password(Path file) throws InvalidInputException {
+        byte[] bytes = InputFiles.readBytes(file, "--ca-keystore-password-file");
+        int end = bytes.length;
+        if (end > 0 && bytes[end - 1] == '\n') {
+            end--;
+            if (end > 0 && bytes[end - 1] == '\r') {
+                end--;
+            }
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, end));
+            char[] password = new char[chars.remaining()];
+            chars.get(password);
+            Arrays.fill(chars.array(), '\0');
+            return password;
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("--ca-keystore-password-file " + file + ": not UTF-8 text");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     /** A value the user typed, as a message shows it: quoted, one line, at most 100 characters. */

@@ -96,6 +96,12 @@ public final class CertificateAuthority {
                                             String keySource, Clock clock) throws InvalidInputException {
         X509Certificate cert = Pem.readCertificate(certificatePem, certificateSource);
         PrivateKey key = Pem.readPrivateKey(keyPem, keySource);
+        return checked(cert, certificateSource, key, keySource, clock);
+    }
+
+    /** The checks of {@link #load}, for a certificate and key read from elsewhere (a PKCS#12 keystore). */
+    static CertificateAuthority checked(X509Certificate cert, String certificateSource, PrivateKey key,
+                                        String keySource, Clock clock) throws InvalidInputException {
         if (cert.getBasicConstraints() < 0) {
             throw new InvalidInputException(certificateSource + ": not a CA certificate (basicConstraints CA:true is "
                     + "missing); use the CA that signs client certificates, or create one with `ca init`");

@@ -372,6 +372,8 @@ class CliArgumentPropertiesTest {
             Map.entry("--policy", FILES),
             Map.entry("--ca-cert", FILES),
             Map.entry("--ca-key", FILES),
+            Map.entry("--ca-keystore", FILES),
+            Map.entry("--ca-keystore-password-file", FILES),
             Map.entry("--server", List.of("https://127.0.0.1:6443", "http://127.0.0.1:6443", "", "https://",
                     "https://u@h:1", "https://h?q=1", "::not a url::", "https://[::1]:6443", "https://" + "h".repeat(300),
                     "HTTPS://Host:1", "https://h/\n")),

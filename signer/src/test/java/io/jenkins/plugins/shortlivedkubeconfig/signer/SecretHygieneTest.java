@@ -382,6 +382,10 @@ class SecretHygieneTest {
         instances.put(ClusterTarget.class, target);
         instances.put(SigningService.class, service);
         instances.put(CaUnavailableException.class, unavailable);
+        KubeconfigTemplate template = new KubeconfigTemplate("prod", "jenkins", "1h");
+        secretKubeconfig(new String(service.issue(template.requestBy(request.requester()).withKubernetesUser("ci"))
+                .kubeconfig(), StandardCharsets.UTF_8));
+        instances.put(KubeconfigTemplate.class, template);
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
