@@ -352,6 +352,7 @@ class SecretHygieneTest {
         instances.put(PolicyRefusal.class, refusal);
         instances.put(PolicyException.class, failures.get(failures.size() - 1));
         instances.put(InvalidInputException.class, failures.get(5));
+        instances.put(SecretMasker.class, SecretMasker.of(issued.secretValues()));
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
