@@ -386,6 +386,7 @@ class SecretHygieneTest {
         secretKubeconfig(new String(service.issue(template.requestBy(request.requester()).withKubernetesUser("ci"))
                 .kubeconfig(), StandardCharsets.UTF_8));
         instances.put(KubeconfigTemplate.class, template);
+        instances.put(SecretMasker.class, SecretMasker.of(issued.secretValues()));
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
