@@ -8,23 +8,21 @@ import hudson.model.Run;
 import hudson.model.listeners.RunListener;
 import hudson.util.Secret;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.SecretMasker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.Charset;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Masks the certificate and key data of a build's kubeconfigs in its console log, as credentials-binding masks
- * secrets: line by line, every occurrence replaced with {@code ****}.
+ * secrets: line by line, every occurrence replaced with {@code ****}. What is masked and how is the core's
+ * ({@link IssuedKubeconfig#secretValues()}, {@link SecretMasker}); this class only decides which values a filter
+ * holds.
  *
  * <p>Why it is built this way. A {@code SimpleBuildWrapper} gets one chance to decorate the log,
  * {@link ShortLivedKubeconfigWrapper#createLoggerDecorator}, and its timing differs by job type:
@@ -79,21 +77,9 @@ public final class KubeconfigMasking {
         return bySerial.values().stream().flatMap(List::stream).distinct().toList();
     }
 
-    /** One pattern for these values, longest first; null when there are none. */
-    @CheckForNull
-    static Pattern patternFor(Collection<String> secrets) {
-        if (secrets.isEmpty()) {
-            return null;
-        }
-        return Pattern.compile(secrets.stream()
-                .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
-                .map(Pattern::quote)
-                .collect(Collectors.joining("|")));
-    }
-
     /** The log filter. Serializable: Pipeline keeps it in the program and may remote it to an agent. */
     static final class Filter extends ConsoleLogFilter implements Serializable {
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
 
         private final String runId;
         private final String charsetName;
@@ -121,42 +107,44 @@ public final class KubeconfigMasking {
         @Override
         @SuppressWarnings("rawtypes") // the overridden signature
         public OutputStream decorateLogger(@CheckForNull Run build, OutputStream logger) {
-            return new MaskingOutputStream(logger, this::currentPattern, Charset.forName(charsetName));
-        }
-
-        @CheckForNull
-        private Pattern currentPattern() {
-            return blockValues != null ? patternFor(carriedValues()) : patternFor(registered(runId));
+            Charset charset = Charset.forName(charsetName);
+            if (blockValues != null) {
+                SecretMasker masker = SecretMasker.of(carriedValues(), charset);
+                return new MaskingOutputStream(logger, () -> masker);
+            }
+            return new MaskingOutputStream(logger, () -> {
+                List<String> values = registered(runId);
+                return values.isEmpty() ? null : SecretMasker.of(values, charset);
+            });
         }
     }
 
-    /** Replaces every match of the pattern in each line with {@code ****}. */
+    /**
+     * Replaces every value with {@code ****}, line by line, with the core's {@link SecretMasker}: lines without a
+     * secret (nearly all of them) are passed on as they are, without decoding or copying.
+     */
     static final class MaskingOutputStream extends LineTransformationOutputStream.Delegating {
-        private final Supplier<Pattern> secretPattern;
-        private final Charset charset;
+        private final Supplier<SecretMasker> values;
         @CheckForNull
-        private Pattern pattern;
+        private SecretMasker masker;
 
-        MaskingOutputStream(OutputStream out, Supplier<Pattern> secretPattern, Charset charset) {
+        MaskingOutputStream(OutputStream out, Supplier<SecretMasker> values) {
             super(out);
-            this.secretPattern = secretPattern;
-            this.charset = charset;
+            this.values = values;
         }
 
         @Override
         protected void eol(byte[] b, int len) throws IOException {
-            if (pattern == null) {
-                pattern = secretPattern.get(); // looked up until found, then kept
+            SecretMasker m = masker;
+            if (m == null) {
+                m = values.get(); // freestyle: looked up until the build's kubeconfig exists, then kept
+                masker = m;
             }
-            Pattern p = pattern;
-            if (p != null) {
-                Matcher m = p.matcher(new String(b, 0, len, charset));
-                if (m.find()) {
-                    out.write(m.replaceAll("****").getBytes(charset));
-                    return;
-                }
+            if (m == null) {
+                out.write(b, 0, len);
+            } else {
+                m.mask(b, len, out);
             }
-            out.write(b, 0, len);
         }
     }
 
