@@ -5,16 +5,21 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterCredential;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.SignerException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenIssuer;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenMinter;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +43,12 @@ import picocli.CommandLine.Spec;
             "Example:",
             "  kubeconfig-signer sign --user=jenkins --format=kubernetes --out=kubeconfig --ttl=25h \\",
             "      --policy=robots.yaml --ca-cert=ca.crt --ca-key=ca.key --server=https://10.0.0.1:6443 \\",
-            "      --server-ca=server-ca.crt"})
+            "      --server-ca=server-ca.crt",
+            "",
+            "Managed clusters (EKS, GKE, AKS), whose client CA cannot be changed: a service-account token instead,",
+            "minted by the cluster's TokenRequest API with a minter token read from a file (never a flag value):",
+            "  kubeconfig-signer sign --cluster-mode=service-account-token --minter-token-file=minter.token \\",
+            "      --user=deployer --out=kubeconfig --ttl=1h --policy=robots.yaml --server=https://eks.example:443"})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,11 +71,24 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Robot policy YAML (Teleport roles and users, job bindings).")
     Path policy;
 
-    @Option(names = "--ca-cert", required = true, paramLabel = "FILE", description = "Client CA certificate (PEM).")
+    @Option(names = "--cluster-mode", defaultValue = "client-certificate", paramLabel = "MODE",
+            description = "client-certificate (signed with --ca-cert/--ca-key) or service-account-token (minted by the "
+                    + "cluster with --minter-token-file) (default: ${DEFAULT-VALUE}).")
+    String clusterMode;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", description = "Client CA certificate (PEM); client-certificate mode.")
+    @CheckForNull
     Path caCert;
 
-    @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "Client CA private key (PEM, unencrypted).")
+    @Option(names = "--ca-key", paramLabel = "FILE", description = "Client CA private key (PEM, unencrypted); client-certificate mode.")
+    @CheckForNull
     Path caKey;
+
+    @Option(names = "--minter-token-file", paramLabel = "FILE",
+            description = "File holding the minter service account's bearer token (or a kubeconfig whose user has "
+                    + "one); service-account-token mode. Re-read at each renewal.")
+    @CheckForNull
+    Path minterTokenFile;
 
     @Option(names = "--server", required = true, paramLabel = "URL", description = "The Kubernetes API server, https://host:port.")
     String server;
@@ -109,6 +132,11 @@ final class SignCommand implements Callable<Integer> {
     @CheckForNull
     String renewEvery;
 
+    private IssuanceMode mode = IssuanceMode.CLIENT_CERTIFICATE;
+    /** Made once per command (one HTTP client), reading the minter's token at every issuance. */
+    @CheckForNull
+    private TokenMinter minter;
+
     /** For tests and benchmarks: stop after this many renewals. */
     @Option(names = "--max-renewals", hidden = true, defaultValue = "0")
     long maxRenewals;
@@ -120,6 +148,8 @@ final class SignCommand implements Callable<Integer> {
                     + "only --format=kubernetes");
         }
         Duration lifetime = Ttl.parse(ttl, "--ttl");
+        mode = IssuanceMode.parse(clusterMode, "--cluster-mode");
+        checkModeFlags();
         KeyAlgorithm keyAlgorithm = KeyAlgorithm.parse(keyType, "--key-type");
         boolean toStdout = out.equals("-");
         if (renewEvery != null && toStdout) {
@@ -142,7 +172,7 @@ final class SignCommand implements Callable<Integer> {
         IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName))
                 .withKubernetesUser(kubeUser).withRequester(requester).withKeyAlgorithm(keyAlgorithm);
         if (interval == null) {
-            IssuedKubeconfig issued = issuer(root.clock).issue(request);
+            IssuedKubeconfig issued = issueOnce(root.clock, request);
             if (toStdout) {
                 stdout.print(new String(issued.kubeconfig(), java.nio.charset.StandardCharsets.UTF_8));
                 stdout.flush();
@@ -166,9 +196,72 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
+    private void checkModeFlags() throws InvalidInputException {
+        if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
+            if (minterTokenFile == null) {
+                throw new InvalidInputException("--minter-token-file: required with --cluster-mode="
+                        + mode.id() + " (a file holding the minter's bearer token)");
+            }
+            if (caCert != null || caKey != null) {
+                throw new InvalidInputException("--ca-cert and --ca-key are not used with --cluster-mode=" + mode.id()
+                        + ": the cluster mints the token; leave them out");
+            }
+            minterToken(); // a missing or unusable file is bad input, before anything is asked of the cluster
+        } else {
+            if (caCert == null || caKey == null) {
+                throw new InvalidInputException((caCert == null ? "--ca-cert" : "--ca-key") + ": required with "
+                        + "--cluster-mode=" + mode.id() + " (the default)");
+            }
+            if (minterTokenFile != null) {
+                throw new InvalidInputException("--minter-token-file is only used with --cluster-mode="
+                        + IssuanceMode.SERVICE_ACCOUNT_TOKEN.id());
+            }
+        }
+    }
+
+    /** The minter's token, read afresh (a rotated file takes effect at the next renewal); a kubeconfig works too. */
+    private String minterToken() throws InvalidInputException {
+        Path file = java.util.Objects.requireNonNull(minterTokenFile);
+        byte[] bytes = InputFiles.readBytes(file, "--minter-token-file");
+        String source = "--minter-token-file " + file;
+        try {
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return text.contains("kind: Config") || text.contains("users:")
+                    ? MinterCredential.tokenFromKubeconfig(bytes, source) : MinterCredential.checkToken(text, source);
+        } catch (MinterUnavailableException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
+
+    private IssuedKubeconfig issueOnce(Clock clock, IssueRequest request) throws SignerException {
+        if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
+            if (minter == null) {
+                minter = new TokenMinter(request.cluster(), () -> {
+                    try {
+                        return minterToken();
+                    } catch (InvalidInputException e) {
+                        throw new MinterUnavailableException(e.getMessage());
+                    }
+                }, "--minter-token-file " + minterTokenFile, clock);
+            }
+            return new TokenIssuer(policy(), clock, audit()).issue(request, minter);
+        }
+        return issuer(clock).issue(request);
+    }
+
+    private RobotPolicy policy() throws SignerException {
+        return new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
+    }
+
+    private AuditSink audit() {
+        return auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
+    }
+
     /** Reads the policy and the CA afresh: once for a single sign, at every renewal otherwise. */
     private Issuer issuer(Clock clock) throws SignerException {
-        RobotPolicy robots = new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
+        RobotPolicy robots = policy();
+        Path caCert = java.util.Objects.requireNonNull(this.caCert);
+        Path caKey = java.util.Objects.requireNonNull(this.caKey);
         String caCertPem = InputFiles.readText(caCert, "--ca-cert");
         String caKeyPem = InputFiles.readText(caKey, "--ca-key");
         CertificateAuthority ca;
@@ -179,8 +272,7 @@ final class SignCommand implements Callable<Integer> {
             throw new InvalidInputException("--ca-cert " + caCert + ": not a usable CA certificate ("
                     + e.getClass().getSimpleName() + ")", e);
         }
-        AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
-        return new Issuer(ca, robots, clock, audit);
+        return new Issuer(ca, robots, clock, audit());
     }
 
     /** A value the user typed, as a message shows it: quoted, one line, at most 100 characters. */
@@ -272,7 +364,7 @@ final class SignCommand implements Callable<Integer> {
         }
 
         private IssuedKubeconfig renew() throws SignerException, IOException {
-            IssuedKubeconfig issued = issuer(clock).issue(request);
+            IssuedKubeconfig issued = issueOnce(clock, request);
             writing.lock();
             try {
                 if (stopping) {

@@ -39,23 +39,23 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A local HTTPS server that answers TokenRequests as told: for the answers a real API server cannot be made to give
  * (a longer expiry than asked, garbage, a 500, silence). Its serving certificate comes from a fresh CA of its own.
  */
-final class TokenApiStub implements AutoCloseable {
+public final class TokenApiStub implements AutoCloseable {
     /** One request as the stub saw it. */
-    record Seen(String method, String path, String authorization, String body) { }
+    public record Seen(String method, String path, String authorization, String body) { }
 
     /** The answer to give. */
-    record Answer(int status, String body, Duration delay) {
-        static Answer of(int status, String body) {
+    public record Answer(int status, String body, Duration delay) {
+        public static Answer of(int status, String body) {
             return new Answer(status, body, Duration.ZERO);
         }
     }
 
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
-    final String caPem;
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final String caPem;
     private final HttpsServer server;
     private volatile Function<Seen, Answer> answers;
 
-    TokenApiStub(Function<Seen, Answer> answers) throws Exception {
+    public TokenApiStub(Function<Seen, Answer> answers) throws Exception {
         this.answers = answers;
         KeyPair caKey = KeyAlgorithm.EC_P256.generate(new SecureRandom());
         X509Certificate ca = build(new X500Name("CN=stub CA"), caKey.getPublic(), new X500Name("CN=stub CA"),
@@ -89,23 +89,23 @@ final class TokenApiStub implements AutoCloseable {
         server.start();
     }
 
-    void answer(Function<Seen, Answer> answers) {
+    public void answer(Function<Seen, Answer> answers) {
         this.answers = answers;
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** A TokenRequest answer as the API server gives it. */
-    static String tokenResponse(String token, Instant expires) {
+    public static String tokenResponse(String token, Instant expires) {
         return "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1\",\"metadata\":{},"
                 + "\"spec\":{\"audiences\":null,\"expirationSeconds\":600,\"boundObjectRef\":null},"
                 + "\"status\":{\"token\":\"" + token + "\",\"expirationTimestamp\":\"" + expires + "\"}}";
     }
 
     /** A Kubernetes Status, as the API server's errors are. */
-    static String status(int code, String reason, String message) {
+    public static String status(int code, String reason, String message) {
         return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
                 + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
     }
