@@ -195,7 +195,8 @@ class ServiceAccountTokenEndToEndIT {
 
         k8s.admin("-n", ns, "delete", "serviceaccount", "deployer");
         // The API server caches a successful token check for 10 s (kube-apiserver's token success cache TTL).
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
+        Instant deleted = Instant.now();
+        Instant deadline = deleted.plus(Duration.ofSeconds(40));
         KubeApiServer.Result after = k8s.kubectl(kubeconfig, "-n", ns, "get", "pods");
         while (after.exitCode() == 0 && Instant.now().isBefore(deadline)) {
             Thread.sleep(1000);
@@ -203,6 +204,8 @@ class ServiceAccountTokenEndToEndIT {
         }
         assertThat(after.exitCode()).as(after.toString()).isEqualTo(1);
         assertThat(after.stderr()).contains(KubectlEndToEndIT.UNAUTHORIZED);
+        System.out.println("[kube-testbed] the token was refused " + Duration.between(deleted, Instant.now()).toSeconds()
+                + " s after its service account was deleted");
 
         k8s.apply(setUp(ns, "deployer")); // a new service account of the same name has a new UID
         KubeApiServer.Result recreated = k8s.kubectl(kubeconfig, "-n", ns, "get", "pods");
