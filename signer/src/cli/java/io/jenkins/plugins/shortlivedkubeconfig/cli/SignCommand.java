@@ -199,8 +199,8 @@ final class SignCommand implements Callable<Integer> {
     private void checkModeFlags() throws InvalidInputException {
         if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
             if (minterTokenFile == null) {
-                throw new InvalidInputException("--minter-token-file: required with --cluster-mode="
-                        + mode.id() + " (a file holding the minter's bearer token)");
+                throw new InvalidInputException("Missing required option for --cluster-mode=" + mode.id()
+                        + ": '--minter-token-file=FILE' (a file holding the minter's bearer token)");
             }
             if (caCert != null || caKey != null) {
                 throw new InvalidInputException("--ca-cert and --ca-key are not used with --cluster-mode=" + mode.id()
@@ -209,8 +209,9 @@ final class SignCommand implements Callable<Integer> {
             minterToken(); // a missing or unusable file is bad input, before anything is asked of the cluster
         } else {
             if (caCert == null || caKey == null) {
-                throw new InvalidInputException((caCert == null ? "--ca-cert" : "--ca-key") + ": required with "
-                        + "--cluster-mode=" + mode.id() + " (the default)");
+                // worded as picocli words its own required options, which these were before token mode
+                throw new InvalidInputException("Missing required option for --cluster-mode=" + mode.id()
+                        + " (the default): " + (caCert == null ? "'--ca-cert=FILE'" : "'--ca-key=FILE'"));
             }
             if (minterTokenFile != null) {
                 throw new InvalidInputException("--minter-token-file is only used with --cluster-mode="

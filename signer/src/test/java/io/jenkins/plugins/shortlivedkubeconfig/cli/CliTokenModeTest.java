@@ -95,7 +95,8 @@ class CliTokenModeTest {
     void needsTheMinterTokenFileAndRefusesTheCaFlags() throws Exception {
         Result missing = run("--out", "-");
         assertThat(missing.code()).isEqualTo(SignerCli.BAD_INPUT);
-        assertThat(missing.err()).contains("--minter-token-file: required with --cluster-mode=service-account-token");
+        assertThat(missing.err()).contains("Missing required option for --cluster-mode=service-account-token: "
+                + "'--minter-token-file=FILE'");
         Result ca = run("--out", "-", "--minter-token-file", dir.resolve("minter.token").toString(), "--ca-cert", "x");
         assertThat(ca.code()).isEqualTo(SignerCli.BAD_INPUT);
         assertThat(ca.err()).contains("--ca-cert and --ca-key are not used with --cluster-mode=service-account-token");
