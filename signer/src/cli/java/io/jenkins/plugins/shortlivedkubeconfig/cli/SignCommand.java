@@ -236,16 +236,18 @@ final class SignCommand implements Callable<Integer> {
 
     private IssuedKubeconfig issueOnce(Clock clock, IssueRequest request) throws SignerException {
         if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
-            if (minter == null) {
-                minter = new TokenMinter(request.cluster(), () -> {
+            TokenMinter current = minter;
+            if (current == null) {
+                current = new TokenMinter(request.cluster(), () -> {
                     try {
                         return minterToken();
                     } catch (InvalidInputException e) {
                         throw new MinterUnavailableException(e.getMessage());
                     }
                 }, "--minter-token-file " + minterTokenFile, clock);
+                minter = current;
             }
-            return new TokenIssuer(policy(), clock, audit()).issue(request, minter);
+            return new TokenIssuer(policy(), clock, audit()).issue(request, current);
         }
         return issuer(clock).issue(request);
     }
