@@ -140,9 +140,10 @@ public final class SigningService {
             throw new PolicyRefusal("not-configured", String.valueOf(notConfigured));
         }
         ClusterTarget target = cluster(request.cluster());
-        Duration ttl = request.ttl() == null ? defaultTtl : Ttl.parse(request.ttl(), "ttl");
-        String robotUser = request.robotUser() != null ? request.robotUser()
-                : defaultRobotUser(current, request.requester());
+        String ttlText = request.ttl();
+        Duration ttl = ttlText == null ? defaultTtl : Ttl.parse(ttlText, "ttl");
+        String named = request.robotUser();
+        String robotUser = named != null ? named : defaultRobotUser(current, request.requester());
         CertificateAuthority ca = target.minter() != null ? null : ca(target);
         IssueRequest resolved = IssueRequest.of(robotUser, ttl, target.endpoint())
                 .withRequester(request.requester())
@@ -216,11 +217,12 @@ public final class SigningService {
 
     private void refused(KubeconfigRequest request, String rule, String reason) {
         Duration ttl = null;
-        if (request.ttl() == null) {
+        String ttlText = request.ttl();
+        if (ttlText == null) {
             ttl = policy == null ? null : defaultTtl;
         } else {
             try {
-                ttl = Ttl.parse(request.ttl(), "ttl");
+                ttl = Ttl.parse(ttlText, "ttl");
             } catch (InvalidInputException e) {
                 ttl = null; // the reason says so; the raw text is not kept
             }
