@@ -1,19 +1,30 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterTarget;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenMinter;
 import java.time.Clock;
+import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -36,6 +47,11 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
     private String caCredentialsId;
     @CheckForNull
     private String caFingerprint;
+    /** The {@link IssuanceMode} id; null for the default, client certificates (and for configurations saved before). */
+    @CheckForNull
+    private String mode;
+    @CheckForNull
+    private String minterCredentialsId;
 
     @DataBoundConstructor
     public KubernetesCluster(String name, String serverUrl) {
@@ -112,13 +128,42 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
         this.caFingerprint = Util.fixEmptyAndTrim(caFingerprint);
     }
 
+    /** How this cluster's kubeconfigs authenticate: {@code client-certificate} (the default) or {@code service-account-token}. */
+    public String getMode() {
+        return mode == null ? IssuanceMode.CLIENT_CERTIFICATE.id() : mode;
+    }
+
+    @DataBoundSetter
+    public void setMode(@CheckForNull String mode) {
+        String id = Util.fixEmptyAndTrim(mode);
+        this.mode = id == null || id.equals(IssuanceMode.CLIENT_CERTIFICATE.id()) ? null : id;
+    }
+
+    /**
+     * The id of the minter credential of a service-account-token cluster (a System-scoped Secret text with the
+     * minter's bearer token, or a Secret file with a kubeconfig whose user has one); null when unset.
+     */
+    @CheckForNull
+    public String getMinterCredentialsId() {
+        return minterCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setMinterCredentialsId(@CheckForNull String minterCredentialsId) {
+        this.minterCredentialsId = Util.fixEmptyAndTrim(minterCredentialsId);
+    }
+
     /**
      * The cluster as the core signs for it: the endpoint (checked by the core) and its CA, its own or the global
-     * one, with the matching pin.
+     * one, with the matching pin; or, in service-account-token mode, the minter that asks its API server for tokens.
      */
     ClusterTarget toTarget(@CheckForNull String globalCaId, @CheckForNull String globalFingerprint, Clock clock)
             throws InvalidInputException {
         ClusterEndpoint endpoint = ClusterEndpoint.of(name, serverUrl, serverCaPem, tlsServerName, namespace);
+        if (IssuanceMode.parse(mode, Messages.KubernetesCluster_ModeLabel()) == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
+            CredentialMinterSource minter = new CredentialMinterSource(minterCredentialsId);
+            return ClusterTarget.serviceAccountTokens(new TokenMinter(endpoint, minter, minter.describe(), clock));
+        }
         String id = caCredentialsId != null ? caCredentialsId : globalCaId;
         String pin = caCredentialsId != null ? caFingerprint : globalFingerprint;
         if (id == null) {
@@ -193,6 +238,64 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return check(ClusterEndpoint.NAMESPACE_FIELD, Messages.KubernetesCluster_NamespaceLabel(), SOME_NAME,
                     SOME_SERVER, null, null, value);
+        }
+
+        @POST
+        public ListBoxModel doFillModeItems() {
+            Jenkins.get().checkPermission(Jenkins.SYSTEM_READ); // shown read-only to Overall/SystemRead
+            ListBoxModel items = new ListBoxModel();
+            items.add(Messages.KubernetesCluster_ModeClientCertificate(), IssuanceMode.CLIENT_CERTIFICATE.id());
+            items.add(Messages.KubernetesCluster_ModeServiceAccountToken(), IssuanceMode.SERVICE_ACCOUNT_TOKEN.id());
+            return items;
+        }
+
+        @POST
+        public FormValidation doCheckMode(@QueryParameter @CheckForNull String value,
+                                          @QueryParameter @CheckForNull String tlsServerName) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                IssuanceMode chosen = IssuanceMode.parse(value, Messages.KubernetesCluster_ModeLabel());
+                if (chosen == IssuanceMode.SERVICE_ACCOUNT_TOKEN && Util.fixEmptyAndTrim(tlsServerName) != null) {
+                    return FormValidation.warning(Messages.KubernetesCluster_TokenWithTlsServerName());
+                }
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(String.valueOf(e.getMessage()));
+            }
+        }
+
+        /** The System-scoped Secret texts and Secret files of the root store: what a minter credential can be. */
+        @POST
+        public ListBoxModel doFillMinterCredentialsIdItems(@QueryParameter @CheckForNull String minterCredentialsId) {
+            Jenkins.get().checkPermission(Jenkins.SYSTEM_READ); // shown read-only to Overall/SystemRead
+            return new StandardListBoxModel()
+                    .includeEmptyValue()
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
+                            CredentialsMatchers.allOf(CredentialsMatchers.withScope(CredentialsScope.SYSTEM),
+                                    CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(StringCredentials.class),
+                                            CredentialsMatchers.instanceOf(FileCredentials.class))))
+                    .includeCurrentValue(Util.fixNull(minterCredentialsId));
+        }
+
+        /** Whether the chosen credential holds a bearer token; the token itself is never shown or sent anywhere. */
+        @POST
+        public FormValidation doCheckMinterCredentialsId(@QueryParameter @CheckForNull String value,
+                                                         @QueryParameter @CheckForNull String mode) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            boolean tokens = IssuanceMode.SERVICE_ACCOUNT_TOKEN.id().equals(Util.fixEmptyAndTrim(mode));
+            String id = Util.fixEmptyAndTrim(value);
+            if (!tokens) {
+                return id == null ? FormValidation.ok() : FormValidation.warning(Messages.KubernetesCluster_MinterUnused());
+            }
+            if (id == null) {
+                return FormValidation.error(Messages.KubernetesCluster_MinterRequired());
+            }
+            try {
+                new CredentialMinterSource(id).bearerToken();
+                return FormValidation.ok(Messages.KubernetesCluster_MinterOk());
+            } catch (MinterUnavailableException e) {
+                return FormValidation.error(String.valueOf(e.getMessage()));
+            }
         }
 
         @POST

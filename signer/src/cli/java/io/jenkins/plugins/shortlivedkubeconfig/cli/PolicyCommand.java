@@ -1,11 +1,13 @@
 package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JobPattern;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyProblem;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotProfile;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ServiceAccountTokenPolicy;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +32,8 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validate a robot policy and print, per robot user, the effective Kubernetes user, groups, "
-                    + "maximum TTL and the jobs allowed to use it.",
+                    + "maximum TTL, the jobs allowed to use it and the issuance modes it can serve (client-certificate, "
+                    + "service-account-token).",
                 "Errors and warnings name the file, line and field; exit code 2 when there are errors."})
     static final class Check implements Callable<Integer> {
         @Spec
@@ -77,6 +80,11 @@ final class PolicyCommand implements Runnable {
                         : p.jobs().stream().map(JobPattern::glob).collect(Collectors.joining(", "))));
                 if (!p.grantsKubernetesAccess()) {
                     out.println("  note:            grants no Kubernetes access; every request will be refused");
+                } else {
+                    String whyNot = ServiceAccountTokenPolicy.whyNot(p);
+                    out.println("  modes:           " + IssuanceMode.CLIENT_CERTIFICATE.id()
+                            + (whyNot == null ? ", " + IssuanceMode.SERVICE_ACCOUNT_TOKEN.id()
+                            : " (not " + IssuanceMode.SERVICE_ACCOUNT_TOKEN.id() + ": " + whyNot + ")"));
                 }
             }
             out.flush();

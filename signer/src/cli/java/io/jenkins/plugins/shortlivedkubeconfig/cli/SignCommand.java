@@ -5,17 +5,22 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaKeystore;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterCredential;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RobotPolicy;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.SignerException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenIssuer;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenMinter;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,12 +34,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sign}: the {@code tctl auth sign --format=kubernetes} of this project. */
@@ -49,7 +56,12 @@ import picocli.CommandLine.Spec;
             "",
             "With a PKCS#12 keystore instead of PEM files (the password is read from a file, never the command line):",
             "  kubeconfig-signer sign --user=jenkins --out=kubeconfig --policy=robots.yaml \\",
-            "      --ca-keystore=ca.p12 --ca-keystore-password-file=ca.p12.password --server=https://10.0.0.1:6443"})
+            "      --ca-keystore=ca.p12 --ca-keystore-password-file=ca.p12.password --server=https://10.0.0.1:6443",
+            "",
+            "Managed clusters (EKS, GKE, AKS), whose client CA cannot be changed: a service-account token instead,",
+            "minted by the cluster's TokenRequest API with a minter token read from a file (never a flag value):",
+            "  kubeconfig-signer sign --cluster-mode=service-account-token --minter-token-file=minter.token \\",
+            "      --user=deployer --out=kubeconfig --ttl=1h --policy=robots.yaml --server=https://eks.example:443"})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -72,9 +84,26 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Robot policy YAML (Teleport roles and users, job bindings).")
     Path policy;
 
-    /** The signing CA: PEM files or a PKCS#12 keystore, exactly one of the two. */
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "The signing CA (PEM files or a PKCS#12 keystore):%n")
+    @Option(names = "--cluster-mode", defaultValue = "client-certificate", paramLabel = "MODE",
+            description = "client-certificate (signed with the CA below) or service-account-token (minted by the "
+                    + "cluster with --minter-token-file) (default: ${DEFAULT-VALUE}).")
+    String clusterMode;
+
+    /** The signing CA: PEM files or a PKCS#12 keystore, exactly one of the two (client-certificate mode). */
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "The signing CA (PEM files or a PKCS#12 keystore):%n")
+    @CheckForNull
     CaFiles ca;
+
+    @Option(names = "--minter-token-file", paramLabel = "FILE",
+            description = "File holding the minter service account's bearer token (or a kubeconfig whose user has "
+                    + "one); service-account-token mode. Re-read at each renewal.")
+    @CheckForNull
+    Path minterTokenFile;
+
+    private IssuanceMode mode = IssuanceMode.CLIENT_CERTIFICATE;
+    /** Made once per command (one HTTP client), reading the minter's token at every issuance. */
+    @CheckForNull
+    private TokenMinter minter;
 
     static final class CaFiles {
         @ArgGroup(exclusive = false, multiplicity = "0..1", order = 1)
@@ -159,6 +188,8 @@ final class SignCommand implements Callable<Integer> {
             throw new InvalidInputException("--format: " + quote(format) + " is not supported; this signer writes "
                     + "only --format=kubernetes");
         }
+        mode = IssuanceMode.parse(clusterMode, "--cluster-mode");
+        checkModeFlags();
         Duration lifetime = Ttl.parse(ttl, "--ttl");
         KeyAlgorithm keyAlgorithm = KeyAlgorithm.parse(keyType, "--key-type");
         boolean toStdout = out.equals("-");
@@ -182,7 +213,7 @@ final class SignCommand implements Callable<Integer> {
         IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName))
                 .withKubernetesUser(kubeUser).withRequester(requester).withKeyAlgorithm(keyAlgorithm);
         if (interval == null) {
-            IssuedKubeconfig issued = issuer(root.clock).issue(request);
+            IssuedKubeconfig issued = issueOnce(root.clock, request);
             if (toStdout) {
                 stdout.print(new String(issued.kubeconfig(), java.nio.charset.StandardCharsets.UTF_8));
                 stdout.flush();
@@ -206,12 +237,79 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
+    /** Which flags each mode needs: the CA for client certificates, the minter's token file for tokens. */
+    private void checkModeFlags() throws InvalidInputException {
+        if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
+            if (minterTokenFile == null) {
+                throw new ParameterException(spec.commandLine(), "Error: Missing required option for "
+                        + "--cluster-mode=" + mode.id() + ": '--minter-token-file=FILE' (a file holding the minter's bearer token)");
+            }
+            if (ca != null) {
+                throw new ParameterException(spec.commandLine(), "--ca-cert and --ca-key are not used with "
+                        + "--cluster-mode=" + mode.id() + ", nor is --ca-keystore: the cluster mints the token; leave "
+                        + "them out");
+            }
+            minterToken(); // a missing or unusable file is bad input, before anything is asked of the cluster
+        } else {
+            if (ca == null) {
+                // worded as picocli words a required group, which the CA was before token mode
+                throw new ParameterException(spec.commandLine(), "Error: Missing required argument (specify one "
+                        + "of these): "
+                        + "([--ca-cert=FILE --ca-key=FILE] | [--ca-keystore=FILE --ca-keystore-password-file=FILE])");
+            }
+            if (minterTokenFile != null) {
+                throw new ParameterException(spec.commandLine(), "--minter-token-file is only used with "
+                        + "--cluster-mode=" + IssuanceMode.SERVICE_ACCOUNT_TOKEN.id());
+            }
+        }
+    }
+
+    /** The minter's token, read afresh (a rotated file takes effect at the next renewal); a kubeconfig works too. */
+    private String minterToken() throws InvalidInputException {
+        Path file = Objects.requireNonNull(minterTokenFile);
+        byte[] bytes = InputFiles.readBytes(file, "--minter-token-file");
+        String source = "--minter-token-file " + file;
+        try {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            return text.contains("kind: Config") || text.contains("users:")
+                    ? MinterCredential.tokenFromKubeconfig(bytes, source) : MinterCredential.checkToken(text, source);
+        } catch (MinterUnavailableException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
+
+    private IssuedKubeconfig issueOnce(Clock clock, IssueRequest request) throws SignerException {
+        if (mode == IssuanceMode.SERVICE_ACCOUNT_TOKEN) {
+            TokenMinter current = minter;
+            if (current == null) {
+                current = new TokenMinter(request.cluster(), () -> {
+                    try {
+                        return minterToken();
+                    } catch (InvalidInputException e) {
+                        throw new MinterUnavailableException(e.getMessage());
+                    }
+                }, "--minter-token-file " + minterTokenFile, clock);
+                minter = current;
+            }
+            return new TokenIssuer(policy(), clock, audit()).issue(request, current);
+        }
+        return issuer(clock).issue(request);
+    }
+
+    private RobotPolicy policy() throws SignerException {
+        return new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
+    }
+
+    private AuditSink audit() {
+        return auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
+    }
+
     /** Reads the policy and the CA afresh: once for a single sign, at every renewal otherwise. */
     private Issuer issuer(Clock clock) throws SignerException {
-        RobotPolicy robots = new PolicyParser().parse(InputFiles.readBytes(policy, "--policy"), policy.toString());
-        CertificateAuthority authority = ca.keystore != null ? keystoreCa(ca.keystore, clock) : pemCa(ca.pem, clock);
-        AuditSink audit = auditLog == null ? AuditSink.NONE : new JsonLinesAuditLog(auditLog);
-        return new Issuer(authority, robots, clock, audit);
+        CaFiles files = Objects.requireNonNull(ca, "checked by checkModeFlags");
+        CertificateAuthority authority = files.keystore != null ? keystoreCa(files.keystore, clock)
+                : pemCa(files.pem, clock);
+        return new Issuer(authority, policy(), clock, audit());
     }
 
     private static CertificateAuthority pemCa(@CheckForNull PemFiles pem, Clock clock) throws InvalidInputException {
@@ -353,7 +451,7 @@ final class SignCommand implements Callable<Integer> {
         }
 
         private IssuedKubeconfig renew() throws SignerException, IOException {
-            IssuedKubeconfig issued = issuer(clock).issue(request);
+            IssuedKubeconfig issued = issueOnce(clock, request);
             writing.lock();
             try {
                 if (stopping) {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param kubernetesUser the certificate's CN (null when refused before it was decided)
  * @param cluster the cluster asked for (null when refused before one was chosen)
  * @param ttl the lifetime asked for (null when refused before it was known)
- * @param serialHex the serial, lower-case hex (null when refused)
+ * @param serialHex the serial, lower-case hex, or for a service-account token {@code sha256:} and a prefix of
+ *     the token's SHA-256 (null when refused)
  * @param notAfter the certificate's expiry (null when refused)
  * @param rule the refusing rule (null when issued)
  * @param reason the refusal message (null when issued)
@@ -73,7 +74,10 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
         if (ttl != null) {
             field(b, "ttl", Ttl.format(ttl));
         }
-        if (serialHex != null) {
+        if (serialHex != null && serialHex.startsWith(IssuedKubeconfig.TOKEN_ID_PREFIX)) {
+            // a service-account token: named by its SHA-256, never by the token itself
+            field(b, "token_sha256", serialHex.substring(IssuedKubeconfig.TOKEN_ID_PREFIX.length()));
+        } else if (serialHex != null) {
             field(b, "serial", serialHex);
         }
         if (notAfter != null) {

@@ -13,9 +13,28 @@ import java.util.Objects;
  *     ignored); a CA whose certificate does not match is refused, so that whoever may replace the credential cannot
  *     swap the CA. Null when none was pinned: then nothing is issued either
  * @param caName how messages name the CA's source, e.g. {@code credential "kubernetes-client-ca"}
+ * @param minter for a cluster in {@link IssuanceMode#SERVICE_ACCOUNT_TOKEN} mode, what mints its tokens (then the
+ *     CA is not used); null for client certificates
  */
 public record ClusterTarget(ClusterEndpoint endpoint, CaSource ca, @CheckForNull String caFingerprint,
-                            String caName) {
+                            String caName, @CheckForNull TokenMinter minter) {
+    /** A cluster whose kubeconfigs hold client certificates signed by the CA. */
+    public ClusterTarget(ClusterEndpoint endpoint, CaSource ca, @CheckForNull String caFingerprint, String caName) {
+        this(endpoint, ca, caFingerprint, caName, null);
+    }
+
+    /** A cluster whose kubeconfigs hold service-account tokens that {@code minter} gets from its API server. */
+    public static ClusterTarget serviceAccountTokens(TokenMinter minter) {
+        return new ClusterTarget(minter.cluster(), () -> {
+            throw new CaUnavailableException("the cluster uses service-account tokens, not a client CA");
+        }, null, "none (service-account tokens)", minter);
+    }
+
+    /** How this cluster's kubeconfigs authenticate. */
+    public IssuanceMode mode() {
+        return minter == null ? IssuanceMode.CLIENT_CERTIFICATE : IssuanceMode.SERVICE_ACCOUNT_TOKEN;
+    }
+
     public ClusterTarget {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(ca, "ca");

@@ -20,6 +20,21 @@ public final class Kubeconfig {
      */
     public static byte[] render(ClusterEndpoint cluster, String certificateChainPem, String privateKeyPem) {
         Base64.Encoder b64 = Base64.getEncoder();
+        return render(cluster, "    client-certificate-data: "
+                + b64.encodeToString(certificateChainPem.getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "    client-key-data: " + b64.encodeToString(privateKeyPem.getBytes(StandardCharsets.UTF_8)) + "\n");
+    }
+
+    /**
+     * A kubeconfig whose user authenticates with a bearer token (a service-account token) instead of a client
+     * certificate; otherwise the same. The bytes hold the token: write them only with {@link PrivateFiles}.
+     */
+    public static byte[] renderToken(ClusterEndpoint cluster, String token) {
+        return render(cluster, "    token: " + quote(token) + "\n");
+    }
+
+    private static byte[] render(ClusterEndpoint cluster, String userFields) {
+        Base64.Encoder b64 = Base64.getEncoder();
         String name = quote(cluster.name());
         StringBuilder y = new StringBuilder(4096);
         y.append("apiVersion: v1\n");
@@ -37,10 +52,7 @@ public final class Kubeconfig {
         y.append("users:\n");
         y.append("- name: ").append(name).append('\n');
         y.append("  user:\n");
-        y.append("    client-certificate-data: ")
-                .append(b64.encodeToString(certificateChainPem.getBytes(StandardCharsets.UTF_8))).append('\n');
-        y.append("    client-key-data: ")
-                .append(b64.encodeToString(privateKeyPem.getBytes(StandardCharsets.UTF_8))).append('\n');
+        y.append(userFields);
         y.append("contexts:\n");
         y.append("- name: ").append(name).append('\n');
         y.append("  context:\n");

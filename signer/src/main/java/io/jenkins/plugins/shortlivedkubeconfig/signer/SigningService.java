@@ -62,13 +62,20 @@ public final class SigningService {
      */
     public IssuedKubeconfig issue(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
         Resolved resolved = resolveAudited(request);
-        return new Issuer(resolved.ca(), resolved.policy(), clock, audit).issue(resolved.request());
+        TokenMinter minter = resolved.target().minter();
+        if (minter != null) {
+            return new TokenIssuer(resolved.policy(), clock, audit).issue(resolved.request(), minter);
+        }
+        return new Issuer(resolved.signingCa(), resolved.policy(), clock, audit).issue(resolved.request());
     }
 
     /** What {@link #issue} would grant, without signing or auditing anything: for forms and dry runs. */
     public Grant check(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
         Resolved resolved = resolve(request);
-        return new Issuer(resolved.ca(), resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
+        if (resolved.target().minter() != null) {
+            return new TokenIssuer(resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
+        }
+        return new Issuer(resolved.signingCa(), resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
     }
 
     /**
@@ -106,8 +113,13 @@ public final class SigningService {
         return defaultTtl;
     }
 
-    /** A request with every default filled in, with the CA and policy to decide and sign it. */
-    private record Resolved(IssueRequest request, CertificateAuthority ca, RobotPolicy policy) { }
+    /** A request with every default filled in, with the CA and policy to decide and sign it (no CA for tokens). */
+    private record Resolved(IssueRequest request, @CheckForNull CertificateAuthority ca, RobotPolicy policy,
+                            ClusterTarget target) {
+        CertificateAuthority signingCa() {
+            return Objects.requireNonNull(ca, "a client-certificate cluster has a CA");
+        }
+    }
 
     private Resolved resolveAudited(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
         try {
@@ -132,11 +144,11 @@ public final class SigningService {
         Duration ttl = ttlText == null ? defaultTtl : Ttl.parse(ttlText, "ttl");
         String named = request.robotUser();
         String robotUser = named != null ? named : defaultRobotUser(current, request.requester());
-        CertificateAuthority ca = ca(target);
+        CertificateAuthority ca = target.minter() != null ? null : ca(target);
         IssueRequest resolved = IssueRequest.of(robotUser, ttl, target.endpoint())
                 .withRequester(request.requester())
                 .withKubernetesUser(request.kubernetesUser());
-        return new Resolved(resolved, ca, current);
+        return new Resolved(resolved, ca, current, target);
     }
 
     private ClusterTarget cluster(@CheckForNull String name) throws PolicyRefusal {

@@ -173,7 +173,9 @@ class CliTest {
         Result r = run("policy", "check", dir.resolve("robots.yaml").toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("user jenkins (roles: robot)", "  kubernetes user: jenkins",
-                "  groups:          system:masters", "  max ttl:         30h", "  jobs:            deploy/**");
+                "  groups:          system:masters", "  max ttl:         30h", "  jobs:            deploy/**",
+                "  modes:           client-certificate (not service-account-token: its roles (robot) grant "
+                        + "kubernetes_groups (system:masters)");
         Files.writeString(dir.resolve("bad.yaml"), SEED.replace("roles: [\"robot\"]", "roles: [\"admin\"]"));
         Result bad = run("policy", "check", dir.resolve("bad.yaml").toString());
         assertThat(bad.code()).isEqualTo(2);

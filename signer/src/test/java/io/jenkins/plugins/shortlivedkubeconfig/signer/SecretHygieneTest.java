@@ -342,6 +342,59 @@ class SecretHygieneTest {
         }
         failures.add(unavailable);
         assertThat(failures).hasSize(16);
+
+        // Service-account tokens: the minter's token and a minted token are secrets as keys are.
+        String minterToken = "minter-secret-token-0123456789abcdefghijklmnop";
+        String minted = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJoeWdpZW5lIn0.aHlnaWVuZS1zaWduYXR1cmUtMDEyMzQ1Njc4OWFiY2RlZg";
+        secrets.add(minterToken);
+        secrets.add(minted);
+        secrets.add(minted.substring(minted.lastIndexOf('.') + 1));
+        RobotPolicy tokenPolicy = parser.parse("""
+                kind: role
+                version: v7
+                metadata: {name: sa}
+                spec:
+                  allow:
+                    kubernetes_users: ["system:serviceaccount:ci:deployer"]
+                ---
+                kind: user
+                version: v2
+                metadata: {name: deployer}
+                spec: {roles: [sa]}
+                """, "token.yaml");
+        IssuedKubeconfig tokenIssued;
+        MintedToken mintedToken;
+        TokenMinter minter;
+        TokenIssuer tokenIssuer = new TokenIssuer(tokenPolicy, clock, e -> {
+            audit.add(e);
+            file.record(e);
+        });
+        MinterUnavailableException noMinter = new MinterUnavailableException("credential \"minter\" is missing");
+        try (TokenApiStub stub = new TokenApiStub(seen -> seen.authorization().equals("Bearer " + minterToken)
+                ? TokenApiStub.Answer.of(201, TokenApiStub.tokenResponse(minted, clock.instant().plusSeconds(3600)))
+                : TokenApiStub.Answer.of(401, TokenApiStub.status(401, "Unauthorized", "Unauthorized")))) {
+            ClusterEndpoint eks = ClusterEndpoint.of("eks", stub.url(), stub.caPem, null, null);
+            minter = new TokenMinter(eks, () -> minterToken, "credential \"minter\"", clock);
+            IssueRequest tokenRequest = IssueRequest.of("deployer", Duration.ofHours(1), eks);
+            tokenIssued = tokenIssuer.issue(tokenRequest, minter);
+            mintedToken = minter.mint(new ServiceAccount("ci", "deployer"), Duration.ofHours(1));
+            for (MinterCredential wrong : List.<MinterCredential>of(() -> minterToken + "x", () -> {
+                throw noMinter;
+            })) {
+                try {
+                    tokenIssuer.issue(tokenRequest, new TokenMinter(eks, wrong, "credential \"minter\"", clock));
+                } catch (PolicyRefusal e) {
+                    failures.add(e);
+                }
+            }
+            try {
+                MinterCredential.checkToken(minterToken + " " + minterToken, "minter.token");
+            } catch (MinterUnavailableException e) {
+                failures.add(e);
+            }
+        }
+        failures.add(noMinter);
+        output("token IssuedKubeconfig", tokenIssued + " " + tokenIssued.summary() + " " + tokenIssued.subject());
         KubeconfigSummary summary = KubeconfigSummary.read(issued.kubeconfig(), "kubeconfig");
         Path written = PrivateFiles.writeInNewDirectory(dir.resolve("ws"), PrivateFiles.KUBECONFIG, issued.kubeconfig());
         PrivateFiles.replace(dir.resolve("out"), issued.kubeconfig());
@@ -387,6 +440,12 @@ class SecretHygieneTest {
                 .kubeconfig(), StandardCharsets.UTF_8));
         instances.put(KubeconfigTemplate.class, template);
         instances.put(SecretMasker.class, SecretMasker.of(issued.secretValues()));
+        instances.put(MintedToken.class, mintedToken);
+        instances.put(ServiceAccount.class, mintedToken.account());
+        instances.put(TokenMinter.class, minter);
+        instances.put(TokenIssuer.class, tokenIssuer);
+        instances.put(MinterUnavailableException.class, noMinter);
+        instances.put(IssuanceMode.class, IssuanceMode.SERVICE_ACCOUNT_TOKEN);
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());
