@@ -93,6 +93,15 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
         return ExtensionList.lookupSingleton(ShortLivedKubeconfigConfiguration.class);
     }
 
+    /**
+     * STUB (branch audit, issue 15): the lead's configuration rewrite replaces this with the configured service.
+     * Until then every request outside a build is refused with rule {@code not-configured}.
+     */
+    public io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService signingService() {
+        return io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService.notConfigured(
+                "the signing service is not wired in yet", Clock.systemUTC(), AuditTrail.get());
+    }
+
     @Override
     public String getDisplayName() {
         return Messages.Configuration_DisplayName();

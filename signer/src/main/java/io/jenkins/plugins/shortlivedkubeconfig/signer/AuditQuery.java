@@ -136,8 +136,10 @@ public record AuditQuery(@CheckForNull String outcome, @CheckForNull String robo
     }
 
     /**
-     * Text that every matching line holds, as {@link AuditEvent#toJson()} writes it: a cheap test on the raw line
-     * before it is parsed, so that reading 100k records for a rare filter parses only the few lines that pass.
+     * Text that every matching line holds, as {@link AuditEvent#toJson()} writes it, one per filter. In a line
+     * {@code toJson()} wrote, a needle occurs exactly when its field has that value: every quote inside a value is
+     * escaped, so a needle (which starts and ends at quotes or the build's comma) cannot start inside one. Reading
+     * therefore parses only the lines it returns, whatever the filters and the page.
      */
     List<String> needles() {
         List<String> needles = new ArrayList<>();
@@ -149,6 +151,9 @@ public record AuditQuery(@CheckForNull String outcome, @CheckForNull String robo
         }
         if (job != null) {
             needles.add("\"job\":" + AuditEvent.json(job));
+        }
+        if (build != null) {
+            needles.add("\"build\":" + build + ","); // "groups" always follows
         }
         if (caller != null) {
             needles.add("\"caller\":" + AuditEvent.json(caller));

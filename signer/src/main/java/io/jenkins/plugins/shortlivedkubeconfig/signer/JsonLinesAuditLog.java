@@ -123,21 +123,24 @@ public final class JsonLinesAuditLog implements AuditSink {
                     unreadable++;
                 }
                 for (String line = lines.previous(); line != null; line = lines.previous()) {
-                    if (!containsAll(line, needles)) {
-                        continue;
-                    }
-                    AuditEntry entry = AuditEntry.parse(line);
-                    if (entry == null) {
+                    if (!looksLikeRecord(line)) {
                         if (!line.isBlank()) {
                             unreadable++;
                         }
                         continue;
                     }
-                    if (!query.matches(entry)) {
+                    if (!containsAll(line, needles)) {
                         continue;
                     }
                     if (skip > 0) {
-                        skip--;
+                        skip--; // the needles decided: only the lines shown are parsed
+                        continue;
+                    }
+                    AuditEntry entry = AuditEntry.parse(line);
+                    if (entry == null) {
+                        unreadable++;
+                    } else if (!query.matches(entry)) {
+                        continue; // cannot happen for a line toJson() wrote; the needles are only a pre-filter
                     } else if (entries.size() < query.limit()) {
                         entries.add(entry);
                     } else {
@@ -183,6 +186,11 @@ public final class JsonLinesAuditLog implements AuditSink {
             throw e;
         }
         return opened;
+    }
+
+    /** The shape of every line {@link AuditEvent#toJson()} writes, checked without parsing it. */
+    private static boolean looksLikeRecord(String line) {
+        return line.startsWith("{\"time\":\"") && line.endsWith("}");
     }
 
     private static boolean containsAll(String line, List<String> needles) {
