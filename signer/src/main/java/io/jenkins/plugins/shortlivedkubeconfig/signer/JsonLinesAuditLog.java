@@ -222,9 +222,7 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private boolean endsWithNewline(long size) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer last = ByteBuffer.allocate(1);
-            in.read(last, size - 1);
-            return last.get(0) == '\n';
+            return ReversedLines.lastByte(in, size) == '\n';
         }
     }
 

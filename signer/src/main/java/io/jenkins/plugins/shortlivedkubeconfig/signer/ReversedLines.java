@@ -34,11 +34,20 @@ final class ReversedLines implements Closeable {
         this.start = size;
         boolean cut = false;
         if (size > 0) {
-            ByteBuffer last = ByteBuffer.allocate(1);
-            channel.read(last, size - 1);
-            cut = last.get(0) != '\n';
+            cut = lastByte(channel, size) != '\n';
         }
         this.partial = cut;
+    }
+
+    /** The byte at {@code size - 1}. */
+    static byte lastByte(FileChannel channel, long size) throws IOException {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        while (last.hasRemaining()) {
+            if (channel.read(last, size - 1) < 0) {
+                throw new IOException("the file became shorter while it was read");
+            }
+        }
+        return last.get(0);
     }
 
     /** Whether the file ended in a line without its newline, which is skipped. */

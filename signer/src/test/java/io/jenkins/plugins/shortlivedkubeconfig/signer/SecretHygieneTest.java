@@ -325,7 +325,31 @@ class SecretHygieneTest {
         PolicyProblem warning = policy.warnings().get(0);
         PolicyRefusal refusal = (PolicyRefusal) failures.get(0);
 
+        // Issuance outside builds (a caller through SigningService) and the audit file read back.
+        RobotPolicy callers = parser.parse(CallerBindingTest.POLICY, "callers.yaml");
+        ClusterTarget target = new ClusterTarget(cluster, () -> loaded, loaded.fingerprintSha256(), "credential \"ca\"");
+        SigningService service = new SigningService(callers, List.of(target), Duration.ofHours(1), clock, e -> {
+            audit.add(e);
+            file.record(e);
+        });
+        KubeconfigRequest callerRequest = KubeconfigRequest.by(
+                Requester.caller("alice", List.of("ops"), Requester.EntryPoint.REST));
+        secretKubeconfig(new String(service.issue(callerRequest).kubeconfig(), StandardCharsets.UTF_8));
+        AuditPage page = file.read(AuditQuery.newest(AuditQuery.MAX_LIMIT));
+        assertThat(page.entries()).hasSize(audit.size());
+        ReversedLines lines = new ReversedLines(java.nio.channels.FileChannel.open(log), Files.size(log));
+        lines.close();
+
         Map<Class<?>, Object> instances = new LinkedHashMap<>();
+        instances.put(AuditEntry.class, page.entries().get(0));
+        instances.put(AuditPage.class, page);
+        instances.put(AuditQuery.class, page.query());
+        instances.put(CallerBinding.class, callers.callerBindings().get(0));
+        instances.put(ClusterTarget.class, target);
+        instances.put(KubeconfigRequest.class, callerRequest);
+        instances.put(Requester.EntryPoint.class, Requester.EntryPoint.REST);
+        instances.put(ReversedLines.class, lines);
+        instances.put(SigningService.class, service);
         instances.put(CertificateAuthority.class, loaded);
         instances.put(Issuer.class, issuer);
         instances.put(IssuedKubeconfig.class, issued);
