@@ -127,7 +127,8 @@ class PolicySafetyPropertiesTest {
         return out;
     }
 
-    record Expected(Set<String> groups, Set<String> kubeUsers, Duration maxTtl, List<String> patterns) { }
+    record Expected(Set<String> groups, Set<String> kubeUsers, Duration maxTtl, List<String> patterns,
+                    Set<String> deniedUsers) { }
 
     static Expected expected(PolicyModel model, UserModel user) {
         Set<String> allowGroups = new TreeSet<>();
@@ -154,7 +155,7 @@ class PolicySafetyPropertiesTest {
                 patterns.addAll(b.jobs());
             }
         }
-        return new Expected(groups, kubeUsers, max == null ? Duration.ofHours(30) : max, patterns);
+        return new Expected(groups, kubeUsers, max == null ? Duration.ofHours(30) : max, patterns, denyUsers);
     }
 
     static Set<String> minus(Set<String> a, Set<String> b) {
@@ -315,6 +316,12 @@ class PolicySafetyPropertiesTest {
             }
         } else if (e.kubeUsers().size() > 1) {
             return "kubernetes user ambiguous";
+        }
+        // Deny wins for the CN too, the fallback CN (the robot user's own name) included.
+        String cn = request.kubeUser() != null ? request.kubeUser()
+                : e.kubeUsers().isEmpty() ? user.name() : e.kubeUsers().iterator().next();
+        if (e.deniedUsers().contains("*") || e.deniedUsers().contains(cn)) {
+            return "kubernetes user denied";
         }
         if (request.ttl().compareTo(Duration.ofMinutes(1)) < 0) {
             return "ttl below the minimum";
