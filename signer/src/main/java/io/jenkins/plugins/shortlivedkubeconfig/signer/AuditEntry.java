@@ -57,30 +57,32 @@ public record AuditEntry(String time, String outcome, @CheckForNull String job, 
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (f.time == null || f.outcome == null || !(f.outcome.equals("issued") || f.outcome.equals("refused"))) {
+        String time = f.time;
+        String outcome = f.outcome;
+        if (time == null || outcome == null || !(outcome.equals("issued") || outcome.equals("refused"))) {
             return null;
         }
-        return new AuditEntry(f.time, f.outcome, f.job, f.build, f.caller, f.entryPoint, f.robotUser,
+        return new AuditEntry(time, outcome, f.job, f.build, f.caller, f.entryPoint, f.robotUser,
                 f.kubernetesUser, f.groups, f.cluster, f.ttl, f.serial, f.notAfter, f.rule, f.reason);
     }
 
     /** The known fields of one line, as the reader meets them. */
     private static final class Fields {
-        String time;
-        String outcome;
-        String job;
-        Integer build;
-        String caller;
-        String entryPoint;
-        String robotUser;
-        String kubernetesUser;
+        @CheckForNull String time;
+        @CheckForNull String outcome;
+        @CheckForNull String job;
+        @CheckForNull Integer build;
+        @CheckForNull String caller;
+        @CheckForNull String entryPoint;
+        @CheckForNull String robotUser;
+        @CheckForNull String kubernetesUser;
         List<String> groups = List.of();
-        String cluster;
-        String ttl;
-        String serial;
-        String notAfter;
-        String rule;
-        String reason;
+        @CheckForNull String cluster;
+        @CheckForNull String ttl;
+        @CheckForNull String serial;
+        @CheckForNull String notAfter;
+        @CheckForNull String rule;
+        @CheckForNull String reason;
 
         void put(String key, Object value) {
             switch (key) {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Who asks for a certificate: a Jenkins build (its job's full name, folders, multibranch project and branch joined
@@ -44,7 +45,7 @@ public record Requester(EntryPoint entryPoint, String name, int buildNumber, Lis
         if (entryPoint != EntryPoint.BUILD && buildNumber != 0) {
             throw new IllegalArgumentException("a caller outside a build has no build number");
         }
-        groups = groups.stream().map(g -> Objects.requireNonNull(g, "group")).distinct().sorted().toList();
+        groups = List.copyOf(new TreeSet<>(groups)); // sorted, no duplicates; TreeSet refuses null
         if (entryPoint == EntryPoint.BUILD && !groups.isEmpty()) {
             throw new IllegalArgumentException("a build has no groups; its job's full name is what the policy binds");
         }

@@ -117,9 +117,10 @@ public final class SigningService {
             throw new PolicyRefusal("not-configured", String.valueOf(notConfigured));
         }
         ClusterTarget target = cluster(request.cluster());
-        Duration ttl = request.ttl() == null ? defaultTtl : Ttl.parse(request.ttl(), "ttl");
-        String robotUser = request.robotUser() != null ? request.robotUser()
-                : defaultRobotUser(current, request.requester());
+        String ttlText = request.ttl();
+        Duration ttl = ttlText == null ? defaultTtl : Ttl.parse(ttlText, "ttl");
+        String requested = request.robotUser();
+        String robotUser = requested != null ? requested : defaultRobotUser(current, request.requester());
         CertificateAuthority ca = ca(target);
         IssueRequest resolved = IssueRequest.of(robotUser, ttl, endpoint(target, request.namespace()))
                 .withRequester(request.requester())
@@ -211,11 +212,12 @@ public final class SigningService {
 
     private void refused(KubeconfigRequest request, String rule, String reason) {
         Duration ttl = null;
-        if (request.ttl() == null) {
+        String ttlText = request.ttl();
+        if (ttlText == null) {
             ttl = policy == null ? null : defaultTtl;
         } else {
             try {
-                ttl = Ttl.parse(request.ttl(), "ttl");
+                ttl = Ttl.parse(ttlText, "ttl");
             } catch (InvalidInputException e) {
                 ttl = null; // the reason says so; the raw text is not kept
             }
