@@ -65,6 +65,13 @@ public final class IssuedKubeconfigsAction implements RunAction2 {
         return run;
     }
 
+    /** This build's records on the audit page, relative to the Jenkins root URL; null before the action is attached. */
+    @CheckForNull
+    public String getAuditUrl() {
+        Run<?, ?> r = run;
+        return r == null ? null : AuditTrailLink.urlFor(r.getParent().getFullName(), r.getNumber());
+    }
+
     @Override
     public void onAttached(Run<?, ?> r) {
         this.run = r;

@@ -2,35 +2,45 @@ package io.jenkins.plugins.shortlivedkubeconfig;
 
 import hudson.init.InitMilestone;
 import hudson.init.Initializer;
-import hudson.model.Item;
 import hudson.security.Permission;
 import hudson.security.PermissionGroup;
 import hudson.security.PermissionScope;
 import jenkins.model.Jenkins;
-import org.kohsuke.accmod.Restricted;
-import org.kohsuke.accmod.restrictions.NoExternalUse;
 
-/** The plugin's permissions, in a group of their own on the authorization matrix. */
+/**
+ * The plugin's permissions, in a group of their own on the authorization matrix. Overall/Administer implies each of
+ * them; a permission only opens an entry point: what a caller or a job may get is still decided by the robot
+ * policy's bindings, which name administrators too if they are to sign.
+ */
 public final class KubeconfigPermissions {
-    public static final PermissionGroup GROUP = new PermissionGroup(KubeconfigPermissions.class,
-            Messages._KubeconfigPermissions_Group());
+    /** "Short-lived kubeconfig" on the authorization matrix. */
+    public static final PermissionGroup GROUP =
+            new PermissionGroup(KubeconfigPermissions.class, Messages._KubeconfigPermissions_Group());
 
     /**
      * Needed, on the job, by a build's authentication before the build may get a kubeconfig, when builds run as
      * someone other than SYSTEM (a {@code QueueItemAuthenticator} such as Authorize Project is configured). Defence
      * in depth on top of the policy's job bindings: renaming a job into a bound folder is not enough then.
-     * Implied by Overall/Administer.
      */
     public static final Permission USE = new Permission(GROUP, "Use", Messages._KubeconfigPermissions_Use(),
             Jenkins.ADMINISTER, PermissionScope.ITEM);
 
+    /**
+     * Ask for a kubeconfig outside a build: the {@code sign-kubeconfig} CLI command and
+     * {@code POST <jenkins>/short-lived-kubeconfig/sign}. Checked before anything else; the policy's
+     * {@code caller_binding}s are checked after it.
+     */
+    public static final Permission SIGN = new Permission(GROUP, "Sign",
+            Messages._KubeconfigPermissions_Sign_Description(), Jenkins.ADMINISTER, PermissionScope.JENKINS);
+
     private KubeconfigPermissions() {}
 
-    /** Loads the class early, so that the authorization matrix and Configuration as Code know the permissions. */
-    @Restricted(NoExternalUse.class)
-    @Initializer(after = InitMilestone.PLUGINS_STARTED, before = InitMilestone.EXTENSIONS_AUGMENTED)
+    /**
+     * Loads the permissions before the authorization strategy is read, so that grants of them in the saved
+     * configuration are kept and the matrix shows them.
+     */
+    @Initializer(before = InitMilestone.SYSTEM_CONFIG_LOADED)
     public static void register() {
-        Item.CONFIGURE.getId(); // the item permissions first, so the group sorts after them
-        USE.getId();
+        // Loading this class has registered GROUP, USE and SIGN.
     }
 }

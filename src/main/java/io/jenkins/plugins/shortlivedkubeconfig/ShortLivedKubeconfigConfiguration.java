@@ -254,7 +254,7 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             if (current != null && current.state().equals(state)) {
                 return current.service();
             }
-            SigningService service = build(state, Clock.systemUTC(), new AuditLog());
+            SigningService service = build(state, Clock.systemUTC(), AuditTrail.get());
             signing = new Signing(state, service);
             return service;
         }

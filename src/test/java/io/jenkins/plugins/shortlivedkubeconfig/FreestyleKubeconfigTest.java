@@ -201,7 +201,11 @@ class FreestyleKubeconfigTest {
         String buildXml = Files.readString(b.getRootDir().toPath().resolve("build.xml"), StandardCharsets.UTF_8);
         assertTrue(buildXml.contains(entry.getSerial()), "the action is saved with the build");
         assertFalse(buildXml.contains(SigningSetup.clientKeyData(step.content)), "no key in build.xml");
-        j.createWebClient().getPage(b, "kubeconfigs/");
+        String page = j.createWebClient().getPage(b, "kubeconfigs/").getWebResponse().getContentAsString();
+        assertTrue(page.contains(entry.getSerial()), "the build page lists the serial");
+        assertTrue(page.contains("manage/short-lived-kubeconfig-audit/?job=" + AuditTrailLink.urlFor(
+                p.getFullName(), b.getNumber()).split("\\?job=", 2)[1].replace("&", "&amp;")),
+                "and links to the build's audit records");
     }
 
     @Test

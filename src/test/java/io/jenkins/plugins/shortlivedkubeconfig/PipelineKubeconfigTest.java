@@ -165,7 +165,7 @@ class PipelineKubeconfigTest {
         WorkflowJob main = repo.createProject(WorkflowJob.class, "main");
         main.setDefinition(new CpsFlowDefinition(script, true));
 
-        try (LogRecorder audit = new LogRecorder().record(AuditLog.LOGGER_NAME, Level.INFO).capture(10)) {
+        try (LogRecorder audit = new LogRecorder().record(AuditTrail.LOGGER_NAME, Level.INFO).capture(10)) {
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, feature);
             j.assertLogContains("No kubeconfig for job org/repo/feature: job \"org/repo/feature\" may not act "
                     + "as robot user \"jenkins\"", refused);

@@ -85,7 +85,7 @@ class SecurityModelTest {
                 .add(new MockQueueItemAuthenticator().authenticate(p.getFullName(),
                         User.getById("bob", true).impersonate2()));
 
-        try (LogRecorder audit = new LogRecorder().record(AuditLog.LOGGER_NAME, Level.INFO).capture(5)) {
+        try (LogRecorder audit = new LogRecorder().record(AuditTrail.LOGGER_NAME, Level.INFO).capture(5)) {
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("bob, the authentication that builds of deploy/app run as, lacks the permission "
                     + "Short-lived kubeconfig/Use on this job", refused);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.CallerBinding;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JobPattern;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
@@ -11,6 +12,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.ServiceAccountTokenPolicy;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Ttl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -30,10 +32,22 @@ final class PolicyCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: policy check");
     }
 
+    /** The Jenkins users and groups that may use a robot user outside builds, as {@code policy check} lists them. */
+    static String callers(List<CallerBinding> bindings) {
+        List<String> users = bindings.stream().flatMap(b -> b.callers().stream()).distinct().toList();
+        List<String> groups = bindings.stream().flatMap(b -> b.groups().stream()).distinct().toList();
+        if (users.isEmpty() && groups.isEmpty()) {
+            return "(none: no Jenkins user may use this user outside a build)";
+        }
+        String named = users.isEmpty() ? "" : String.join(", ", users);
+        String inGroups = groups.isEmpty() ? "" : "groups: " + String.join(", ", groups);
+        return named.isEmpty() ? inGroups : inGroups.isEmpty() ? named : named + "; " + inGroups;
+    }
+
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validate a robot policy and print, per robot user, the effective Kubernetes user, groups, "
-                    + "maximum TTL, the jobs allowed to use it and the issuance modes it can serve (client-certificate, "
-                    + "service-account-token).",
+                    + "maximum TTL, the jobs allowed to use it, the Jenkins users or groups (callers) allowed to use it "
+                    + "outside builds, and the issuance modes it can serve (client-certificate, service-account-token).",
                 "Errors and warnings name the file, line and field; exit code 2 when there are errors."})
     static final class Check implements Callable<Integer> {
         @Spec
@@ -64,7 +78,8 @@ final class PolicyCommand implements Runnable {
             }
             err.flush();
             out.println(file + ": " + policy.roles().size() + " role(s), " + policy.users().size() + " user(s), "
-                    + policy.bindings().size() + " job binding(s)");
+                    + policy.bindings().size() + " job binding(s), " + policy.callerBindings().size()
+                    + " caller binding(s)");
             for (RobotProfile p : policy.profiles()) {
                 out.println();
                 out.println("user " + p.robotUser() + " (roles: " + String.join(", ", p.roles()) + ")");
@@ -78,6 +93,7 @@ final class PolicyCommand implements Runnable {
                 }
                 out.println("  jobs:            " + (p.jobs().isEmpty() ? "(none: no Jenkins job may use this user)"
                         : p.jobs().stream().map(JobPattern::glob).collect(Collectors.joining(", "))));
+                out.println("  callers:         " + callers(policy.callerBindingsFor(p.robotUser())));
                 if (!p.grantsKubernetesAccess()) {
                     out.println("  note:            grants no Kubernetes access; every request will be refused");
                 } else {

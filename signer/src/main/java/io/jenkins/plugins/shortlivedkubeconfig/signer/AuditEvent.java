@@ -11,7 +11,8 @@ import java.util.Objects;
  * One audit record: a certificate issued, or a request refused, with who asked and what was granted. Never holds
  * key material.
  *
- * @param requester the job and build that asked, or null for a CLI call without {@code --job}
+ * @param requester the job and build, or the Jenkins user and its entry point, that asked; null for a standalone
+ *     CLI call without {@code --job}
  * @param robotUser the robot user asked for (null when refused before one was chosen)
  * @param kubernetesUser the certificate's CN (null when refused before it was decided)
  * @param cluster the cluster asked for (null when refused before one was chosen)
@@ -45,14 +46,21 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
         groups = List.copyOf(groups);
     }
 
-    /** One line of JSON, keys in a fixed order, absent values left out. */
+    /**
+     * One line of JSON, keys in a fixed order, absent values left out: {@code job} and {@code build} for a build,
+     * {@code caller} and {@code entry_point} ({@code cli}, {@code rest}) for a Jenkins user outside a build. A
+     * caller's groups are not recorded ({@code groups} are the certificate's Kubernetes groups).
+     */
     public String toJson() {
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "time", time.toString());
         field(b, "outcome", outcome.name().toLowerCase(Locale.ROOT));
-        if (requester != null) {
-            field(b, "job", requester.jobFullName());
+        if (requester != null && requester.isBuild()) {
+            field(b, "job", requester.name());
             b.append(",\"build\":").append(requester.buildNumber());
+        } else if (requester != null) {
+            field(b, "caller", requester.name());
+            field(b, "entry_point", requester.entryPoint().id());
         }
         if (robotUser != null) {
             field(b, "robot_user", robotUser);

@@ -16,17 +16,25 @@ import java.util.regex.Pattern;
  * @param kubernetesUser one of the Kubernetes users the robot user's roles allow; null for its default
  * @param variable the environment variable that will hold the kubeconfig's path (builds only); null for none
  * @param requester who asks
+ * @param namespace the kubeconfig context's default namespace; null for the cluster's configured one
  */
 public record KubeconfigRequest(@CheckForNull String cluster, @CheckForNull String robotUser, @CheckForNull String ttl,
                                 @CheckForNull String kubernetesUser, @CheckForNull String variable,
-                                Requester requester) {
+                                Requester requester, @CheckForNull String namespace) {
     public KubeconfigRequest {
+        namespace = blankToNull(namespace);
         Objects.requireNonNull(requester, "requester");
         cluster = blankToNull(cluster);
         robotUser = blankToNull(robotUser);
         ttl = blankToNull(ttl);
         kubernetesUser = blankToNull(kubernetesUser);
         variable = blankToNull(variable);
+    }
+
+    /** A request for the cluster's configured namespace. */
+    public KubeconfigRequest(@CheckForNull String cluster, @CheckForNull String robotUser, @CheckForNull String ttl,
+                             @CheckForNull String kubernetesUser, @CheckForNull String variable, Requester requester) {
+        this(cluster, robotUser, ttl, kubernetesUser, variable, requester, null);
     }
 
     /** A POSIX-style environment variable name, as every shell and {@code EnvVars} accept it. */
@@ -50,23 +58,27 @@ public record KubeconfigRequest(@CheckForNull String cluster, @CheckForNull Stri
     }
 
     public KubeconfigRequest withCluster(@CheckForNull String cluster) {
-        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
     }
 
     public KubeconfigRequest withRobotUser(@CheckForNull String robotUser) {
-        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
     }
 
     public KubeconfigRequest withTtl(@CheckForNull String ttl) {
-        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
     }
 
     public KubeconfigRequest withKubernetesUser(@CheckForNull String kubernetesUser) {
-        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
     }
 
     public KubeconfigRequest withVariable(@CheckForNull String variable) {
-        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester);
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
+    }
+
+    public KubeconfigRequest withNamespace(@CheckForNull String namespace) {
+        return new KubeconfigRequest(cluster, robotUser, ttl, kubernetesUser, variable, requester, namespace);
     }
 
     @CheckForNull

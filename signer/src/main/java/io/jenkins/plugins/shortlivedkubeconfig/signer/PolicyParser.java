@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Reads a robot policy: multi-document YAML of Teleport {@code kind: role} (v5, v6, v7) and {@code kind: user} (v2)
- * documents, unchanged from what {@code tctl create} takes, plus our {@code kind: job_binding} (v1) documents.
+ * documents, unchanged from what {@code tctl create} takes, plus our {@code kind: job_binding} (v1) and
+ * {@code kind: caller_binding} (v1) documents.
  *
  * <p>Every field Teleport knows is either honoured, or reported: a warning when ignoring it can only narrow what a
  * certificate grants, an error when ignoring it would grant more than Teleport would. Unknown fields, kinds and
@@ -124,6 +125,9 @@ public final class PolicyParser {
         final Map<String, Node> bindingUserNodes = new LinkedHashMap<>();
         final List<JobBinding> bindings = new ArrayList<>();
         final Map<String, Integer> bindingLines = new LinkedHashMap<>();
+        final List<CallerBinding> callerBindings = new ArrayList<>();
+        final Map<String, Node> callerBindingUserNodes = new LinkedHashMap<>();
+        final Map<String, Integer> callerBindingLines = new LinkedHashMap<>();
 
         Run(String source) {
             this.source = source;
@@ -186,7 +190,7 @@ public final class PolicyParser {
             if (hasErrors()) {
                 return null;
             }
-            return new RobotPolicy(roles, users, bindings, profiles,
+            return new RobotPolicy(roles, users, bindings, callerBindings, profiles,
                     problems.stream().filter(p -> p.severity() == PolicyProblem.Severity.WARNING).toList());
         }
 
@@ -266,8 +270,16 @@ public final class PolicyParser {
                     }
                     binding(name, spec, document, label);
                 }
+                case "caller_binding" -> {
+                    if (version != null && !version.equals("v1")) {
+                        error(top.get("version").getValueNode(), label + ": version", "caller_binding version "
+                                + quote(version) + " is not supported (supported: v1)");
+                        return;
+                    }
+                    callerBinding(name, spec, document, label);
+                }
                 default -> error(top.get("kind").getValueNode(), "kind", quote(kind) + " is not supported; "
-                        + "expected role, user or job_binding");
+                        + "expected role, user, job_binding or caller_binding");
             }
         }
 
@@ -576,7 +588,85 @@ public final class PolicyParser {
             bindingLines.put(name, line(document));
         }
 
+        /**
+         * A {@code kind: caller_binding}: {@code spec.users} (robot users), and {@code spec.callers} (Jenkins user
+         * ids) and/or {@code spec.groups} (Jenkins groups), written out: no wildcards, so that nobody is bound by
+         * accident.
+         */
+        private void callerBinding(@CheckForNull String name, @CheckForNull Node specNode, Node document,
+                                   String label) {
+            if (specNode == null) {
+                error(document, label + ": spec", "is required (with users, and callers or groups)");
+                return;
+            }
+            Map<String, NodeTuple> spec = mapping(specNode, label + ": spec");
+            if (spec == null) {
+                return;
+            }
+            List<String> bound = new ArrayList<>();
+            List<String> callers = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
+            for (Map.Entry<String, NodeTuple> e : spec.entrySet()) {
+                String field = label + ": spec." + e.getKey();
+                List<String> into = switch (e.getKey()) {
+                    case "users" -> bound;
+                    case "callers" -> callers;
+                    case "groups" -> groups;
+                    default -> null;
+                };
+                if (into == null) {
+                    error(e.getValue().getKeyNode(), field, "unknown field; a caller_binding's spec has users, callers "
+                            + "and groups");
+                    continue;
+                }
+                List<Node> items = items(e.getValue().getValueNode(), field);
+                for (int i = 0; i < items.size(); i++) {
+                    String item = string(items.get(i), field + "[" + i + "]");
+                    if (item == null) {
+                        continue;
+                    }
+                    String problem = item.contains("*") ? "contains '*': wildcards are not supported; name each "
+                            + "Jenkins user or group" : nameProblem(item);
+                    if (problem != null) {
+                        error(items.get(i), field + "[" + i + "]", quote(item) + " " + problem);
+                        continue;
+                    }
+                    into.add(item);
+                    if (e.getKey().equals("users")) {
+                        callerBindingUserNodes.put(name + "\u0000" + item, items.get(i));
+                    }
+                }
+            }
+            if (bound.isEmpty()) {
+                error(specNode, label + ": spec.users", "is required: list the robot users these callers may act as");
+            }
+            if (callers.isEmpty() && groups.isEmpty()) {
+                error(specNode, label + ": spec.callers", "is required (or spec.groups): list the Jenkins user ids "
+                        + "or groups that may act as these robot users outside builds");
+            }
+            if (name == null) {
+                return;
+            }
+            if (callerBindingLines.containsKey(name)) {
+                error(document, label, "duplicate caller_binding name; first defined at line "
+                        + callerBindingLines.get(name));
+                return;
+            }
+            callerBindings.add(new CallerBinding(name, bound, callers, groups, source + ":" + line(document)));
+            callerBindingLines.put(name, line(document));
+        }
+
         private void crossCheck() {
+            for (CallerBinding binding : callerBindings) {
+                for (int i = 0; i < binding.users().size(); i++) {
+                    String user = binding.users().get(i);
+                    if (!users.containsKey(user)) {
+                        error(callerBindingUserNodes.get(binding.name() + "\u0000" + user), "caller_binding "
+                                + quote(binding.name()) + ": spec.users[" + i + "]", "user " + quote(user)
+                                + " is not defined in this policy");
+                    }
+                }
+            }
             for (RobotUser user : users.values()) {
                 List<Node> nodes = userRoleNodes.get(user.name());
                 for (int i = 0; i < user.roles().size(); i++) {

@@ -142,13 +142,24 @@ public final class SigningService {
         ClusterTarget target = cluster(request.cluster());
         String ttlText = request.ttl();
         Duration ttl = ttlText == null ? defaultTtl : Ttl.parse(ttlText, "ttl");
-        String named = request.robotUser();
-        String robotUser = named != null ? named : defaultRobotUser(current, request.requester());
+        String requested = request.robotUser();
+        String robotUser = requested != null ? requested : defaultRobotUser(current, request.requester());
         CertificateAuthority ca = target.minter() != null ? null : ca(target);
-        IssueRequest resolved = IssueRequest.of(robotUser, ttl, target.endpoint())
+        IssueRequest resolved = IssueRequest.of(robotUser, ttl, endpoint(target, request.namespace()))
                 .withRequester(request.requester())
                 .withKubernetesUser(request.kubernetesUser());
         return new Resolved(resolved, ca, current, target);
+    }
+
+    /** The cluster's endpoint, with the requested default namespace instead of the configured one. */
+    private static ClusterEndpoint endpoint(ClusterTarget target, @CheckForNull String namespace)
+            throws InvalidInputException {
+        ClusterEndpoint configured = target.endpoint();
+        if (namespace == null || namespace.equals(configured.namespace())) {
+            return configured;
+        }
+        return ClusterEndpoint.of(configured.name(), configured.server(), configured.serverCaPem(),
+                configured.tlsServerName(), namespace);
     }
 
     private ClusterTarget cluster(@CheckForNull String name) throws PolicyRefusal {
@@ -178,15 +189,22 @@ public final class SigningService {
 
     /** The robot user when the request names none: the only one the policy lets this requester use. */
     private static String defaultRobotUser(RobotPolicy policy, Requester requester) throws PolicyRefusal {
-        List<String> users = policy.usersForJob(requester.jobFullName());
+        List<String> users = policy.usersFor(requester);
+        String who = requester.isBuild() ? "job " + PolicyParser.quote(requester.name())
+                : "Jenkins user " + PolicyParser.quote(requester.name());
         if (users.isEmpty()) {
-            throw new PolicyRefusal("no-job-binding", "no robot user of the policy may be used by job "
-                    + PolicyParser.quote(requester.jobFullName()) + ": no job_binding matches it; an administrator "
-                    + "binds a robot user to this job (or its folder) in the policy");
+            if (requester.isBuild()) {
+                throw new PolicyRefusal("no-job-binding", "no robot user of the policy may be used by " + who
+                        + ": no job_binding matches it; an administrator binds a robot user to this job (or its "
+                        + "folder) in the policy");
+            }
+            throw new PolicyRefusal("no-caller-binding", "no robot user of the policy may be used by " + who
+                    + ": no caller_binding names it or one of its groups; an administrator binds a robot user to "
+                    + "this Jenkins user (or one of its groups) in the policy");
         }
         if (users.size() > 1) {
-            throw new PolicyRefusal("choose-user", "user: job " + PolicyParser.quote(requester.jobFullName())
-                    + " may act as several robot users (" + String.join(", ", users) + "); choose one");
+            throw new PolicyRefusal("choose-user", "user: " + who + " may act as several robot users ("
+                    + String.join(", ", users) + "); choose one");
         }
         return users.get(0);
     }

@@ -184,6 +184,23 @@ class CliTest {
     }
 
     @Test
+    void policyCheckListsTheCallersAllowedOutsideBuilds() throws Exception {
+        Result none = run("policy", "check", dir.resolve("robots.yaml").toString());
+        assertThat(none.out()).contains("0 caller binding(s)",
+                "  callers:         (none: no Jenkins user may use this user outside a build)");
+        Files.writeString(dir.resolve("callers.yaml"), SEED + """
+                ---
+                kind: caller_binding
+                version: v1
+                metadata: {name: operators}
+                spec: {users: [jenkins], callers: [alice, bob], groups: [ops]}
+                """);
+        Result r = run("policy", "check", dir.resolve("callers.yaml").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 caller binding(s)", "  callers:         alice, bob; groups: ops");
+    }
+
+    @Test
     void renewEveryReplacesTheFileWithFreshCertificates() throws Exception {
         Path out = dir.resolve("kubeconfig");
         Result r = run(sign("--out", out.toString(), "--ttl=2m", "--renew-every=1s", "--max-renewals=2"));

@@ -44,4 +44,14 @@ class AuditEventTest {
         assertThat(early.toJson()).isEqualTo("{\"time\":\"2026-12-01T09:00:00Z\",\"outcome\":\"refused\","
                 + "\"job\":\"apps/api\",\"build\":3,\"groups\":[],\"rule\":\"not-configured\",\"reason\":\"no\"}");
     }
+
+    @Test
+    void recordsACallerAndItsEntryPointInsteadOfAJobAndBuild() {
+        AuditEvent event = new AuditEvent(Instant.parse("2026-12-01T09:00:00Z"), AuditEvent.Outcome.REFUSED,
+                Requester.caller("alice\u001b", List.of("ops"), Requester.EntryPoint.REST), "deployer", null,
+                List.of(), null, null, null, null, "caller-not-allowed", "no");
+        assertThat(event.toJson()).isEqualTo("{\"time\":\"2026-12-01T09:00:00Z\",\"outcome\":\"refused\","
+                + "\"caller\":\"alice\\u001b\",\"entry_point\":\"rest\",\"robot_user\":\"deployer\",\"groups\":[],"
+                + "\"rule\":\"caller-not-allowed\",\"reason\":\"no\"}");
+    }
 }

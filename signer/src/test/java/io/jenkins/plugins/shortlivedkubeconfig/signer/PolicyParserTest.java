@@ -89,7 +89,7 @@ class PolicyParserTest {
     @Test
     void refusesUnknownKinds() {
         assertThat(errors(SEED + "---\nkind: trusted_cluster\nversion: v2\nmetadata:\n  name: x\n")).containsExactly(
-                "robots.yaml:16: kind: \"trusted_cluster\" is not supported; expected role, user or job_binding");
+                "robots.yaml:16: kind: \"trusted_cluster\" is not supported; expected role, user, job_binding or caller_binding");
     }
 
     @Test

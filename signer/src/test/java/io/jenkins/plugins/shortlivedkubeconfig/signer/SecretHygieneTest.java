@@ -326,7 +326,10 @@ class SecretHygieneTest {
         CaUnavailableException unavailable = new CaUnavailableException("credential \"ca\" is missing");
         SigningService noCa = new SigningService(policy, List.of(new ClusterTarget(cluster, () -> {
             throw unavailable;
-        }, null, "ca")), Duration.ofHours(1), clock, audit::add);
+        }, null, "ca")), Duration.ofHours(1), clock, e -> {
+            audit.add(e);
+            file.record(e);
+        });
         for (KubeconfigRequest bad : List.of(stated.withTtl("forever"), stated.withCluster("other"),
                 stated.withRobotUser(null))) {
             try {
@@ -404,7 +407,29 @@ class SecretHygieneTest {
         PolicyProblem warning = policy.warnings().get(0);
         PolicyRefusal refusal = (PolicyRefusal) failures.get(0);
 
+        // Issuance outside builds (a caller through SigningService) and the audit file read back.
+        RobotPolicy callers = parser.parse(CallerBindingTest.POLICY, "callers.yaml");
+        SigningService callerService = new SigningService(callers, List.of(target), Duration.ofHours(1), clock, e -> {
+            audit.add(e);
+            file.record(e);
+        });
+        KubeconfigRequest callerRequest = KubeconfigRequest.by(
+                Requester.caller("alice", List.of("ops"), Requester.EntryPoint.REST));
+        secretKubeconfig(new String(callerService.issue(callerRequest).kubeconfig(), StandardCharsets.UTF_8));
+        AuditPage page = file.read(AuditQuery.newest(AuditQuery.MAX_LIMIT));
+        assertThat(page.entries()).hasSize(audit.size());
+        ReversedLines lines = new ReversedLines(java.nio.channels.FileChannel.open(log), Files.size(log));
+        lines.close();
+
         Map<Class<?>, Object> instances = new LinkedHashMap<>();
+        instances.put(AuditEntry.class, page.entries().get(0));
+        instances.put(AuditPage.class, page);
+        instances.put(AuditQuery.class, page.query());
+        instances.put(CallerBinding.class, callers.callerBindings().get(0));
+        instances.put(KubeconfigRequest.class, callerRequest);
+        instances.put(Requester.EntryPoint.class, Requester.EntryPoint.REST);
+        instances.put(ReversedLines.class, lines);
+        instances.put(SigningService.class, callerService);
         instances.put(CertificateAuthority.class, loaded);
         instances.put(Issuer.class, issuer);
         instances.put(IssuedKubeconfig.class, issued);
@@ -431,9 +456,7 @@ class SecretHygieneTest {
         instances.put(PolicyRefusal.class, refusal);
         instances.put(PolicyException.class, failures.get(10));
         instances.put(InvalidInputException.class, failures.get(5));
-        instances.put(KubeconfigRequest.class, stated);
         instances.put(ClusterTarget.class, target);
-        instances.put(SigningService.class, service);
         instances.put(CaUnavailableException.class, unavailable);
         KubeconfigTemplate template = new KubeconfigTemplate("prod", "jenkins", "1h");
         secretKubeconfig(new String(service.issue(template.requestBy(request.requester()).withKubernetesUser("ci"))
