@@ -136,7 +136,7 @@ public final class CertificateAuthority {
     public static CertificateAuthority generate(String commonName, Duration lifetime, KeyAlgorithm algorithm,
                                                 Clock clock) throws InvalidInputException {
         if (commonName.isBlank() || PolicyParser.nameProblem(commonName) != null) {
-            throw new InvalidInputException("CA name: " + PolicyParser.quote(commonName)
+            throw new InvalidInputException("CA name: " + MessageText.quote(commonName)
                     + " is not usable as a subject name");
         }
         if (lifetime.compareTo(Duration.ofHours(1)) < 0) {

@@ -32,12 +32,12 @@ public final class JobPattern {
             throw new IllegalArgumentException("a job pattern must be at most 1024 characters");
         }
         if (glob.startsWith("/") || glob.endsWith("/")) {
-            throw new IllegalArgumentException(PolicyParser.quote(glob) + " starts or ends with '/'; write job full names "
+            throw new IllegalArgumentException(MessageText.quote(glob) + " starts or ends with '/'; write job full names "
                     + "without a leading or trailing slash, e.g. deploy/**");
         }
         for (int i = 0; i < glob.length(); i++) {
             if (Character.isISOControl(glob.charAt(i))) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + " contains a control character");
+                throw new IllegalArgumentException(MessageText.quote(glob) + " contains a control character");
             }
         }
         String[] segments = collapseGlobstars(glob.split("/", -1));
@@ -47,7 +47,7 @@ public final class JobPattern {
             boolean first = i == 0;
             boolean last = i == segments.length - 1;
             if (segment.isEmpty()) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + " has an empty segment ('//')");
+                throw new IllegalArgumentException(MessageText.quote(glob) + " has an empty segment ('//')");
             }
             if (segment.equals("**")) {
                 if (first && last) {
@@ -60,7 +60,7 @@ public final class JobPattern {
                 continue;
             }
             if (segment.contains("**")) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
+                throw new IllegalArgumentException(MessageText.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
             }
             boolean afterLeadingGlobstar = i == 1 && segments[0].equals("**");
             if (!first && !afterLeadingGlobstar) {

@@ -121,7 +121,7 @@ public record KubeconfigSummary(String context, String cluster, String server, @
      * that could be part of it (a long run of base64 characters) is described, not shown.
      */
     private static String shown(String name) {
-        return hidden(name) ? "(a value of " + name.length() + " characters, not shown)" : PolicyParser.printable(name, 100);
+        return hidden(name) ? "(a value of " + name.length() + " characters, not shown)" : MessageText.printable(name, 100);
     }
 
     private static String quoted(String name) {

@@ -143,7 +143,7 @@ public final class PolicyParser {
 
         /** Field paths hold keys from the file: each problem is one printable line whatever the file holds. */
         void problem(PolicyProblem.Severity severity, int line, String field, String message) {
-            problems.add(new PolicyProblem(severity, source, line, printable(field, 200), printable(message, 2_000)));
+            problems.add(new PolicyProblem(severity, source, line, MessageText.printable(field, 200), MessageText.printable(message, 2_000)));
         }
 
         @CheckForNull
@@ -208,13 +208,13 @@ public final class PolicyParser {
             String name = metadata == null ? null : requiredString(metadata, "name",
                     top.get("metadata").getValueNode(), "metadata.name");
             if (name != null && nameProblem(name) != null) {
-                error(metadata.get("name").getValueNode(), "metadata.name", quote(name) + " " + nameProblem(name));
+                error(metadata.get("name").getValueNode(), "metadata.name", MessageText.quote(name) + " " + nameProblem(name));
                 name = null;
             }
             if (kind == null) {
                 return;
             }
-            String label = name == null ? printable(kind, 80) : printable(kind, 80) + " " + quote(name);
+            String label = name == null ? MessageText.printable(kind, 80) : MessageText.printable(kind, 80) + " " + MessageText.quote(name);
             for (Map.Entry<String, NodeTuple> e : top.entrySet()) {
                 switch (e.getKey()) {
                     case "kind", "version", "metadata", "spec" -> { }
@@ -244,7 +244,7 @@ public final class PolicyParser {
             switch (kind) {
                 case "role" -> {
                     if (version != null && !ROLE_VERSIONS.contains(version)) {
-                        error(top.get("version").getValueNode(), label + ": version", "role version " + quote(version)
+                        error(top.get("version").getValueNode(), label + ": version", "role version " + MessageText.quote(version)
                                 + " is not supported (supported: v5, v6, v7)");
                         return;
                     }
@@ -252,7 +252,7 @@ public final class PolicyParser {
                 }
                 case "user" -> {
                     if (version != null && !version.equals("v2")) {
-                        error(top.get("version").getValueNode(), label + ": version", "user version " + quote(version)
+                        error(top.get("version").getValueNode(), label + ": version", "user version " + MessageText.quote(version)
                                 + " is not supported (supported: v2)");
                         return;
                     }
@@ -261,12 +261,12 @@ public final class PolicyParser {
                 case "job_binding" -> {
                     if (version != null && !version.equals("v1")) {
                         error(top.get("version").getValueNode(), label + ": version", "job_binding version "
-                                + quote(version) + " is not supported (supported: v1)");
+                                + MessageText.quote(version) + " is not supported (supported: v1)");
                         return;
                     }
                     binding(name, spec, document, label);
                 }
-                default -> error(top.get("kind").getValueNode(), "kind", quote(kind) + " is not supported; "
+                default -> error(top.get("kind").getValueNode(), "kind", MessageText.quote(kind) + " is not supported; "
                         + "expected role, user or job_binding");
             }
         }
@@ -395,7 +395,7 @@ public final class PolicyParser {
                         continue;
                     }
                     if (max.compareTo(Ttl.MINIMUM) < 0) {
-                        error(value, field, quote(text) + " is shorter than the minimum certificate lifetime "
+                        error(value, field, MessageText.quote(text) + " is shorter than the minimum certificate lifetime "
                                 + Ttl.format(Ttl.MINIMUM));
                         max = null;
                     }
@@ -425,7 +425,7 @@ public final class PolicyParser {
                         try {
                             expires = java.time.OffsetDateTime.parse(text).toInstant();
                         } catch (DateTimeParseException e2) {
-                            error(value, label + ": metadata.expires", quote(text) + " is not an RFC 3339 "
+                            error(value, label + ": metadata.expires", MessageText.quote(text) + " is not an RFC 3339 "
                                     + "timestamp such as 2027-01-01T00:00:00Z");
                         }
                     }
@@ -572,12 +572,12 @@ public final class PolicyParser {
                 for (int i = 0; i < user.roles().size(); i++) {
                     String role = user.roles().get(i);
                     if (!roles.containsKey(role)) {
-                        error(nodes.get(i), "user " + quote(user.name()) + ": spec.roles[" + i + "]", "role "
-                                + quote(role) + " is not defined in this policy");
+                        error(nodes.get(i), "user " + MessageText.quote(user.name()) + ": spec.roles[" + i + "]", "role "
+                                + MessageText.quote(role) + " is not defined in this policy");
                     }
                 }
                 if (user.roles().isEmpty()) {
-                    warning(null, "user " + quote(user.name()) + ": spec.roles", "is empty: this user grants nothing");
+                    warning(null, "user " + MessageText.quote(user.name()) + ": spec.roles", "is empty: this user grants nothing");
                 }
             }
             for (JobBinding binding : bindings) {
@@ -585,7 +585,7 @@ public final class PolicyParser {
                     String user = binding.users().get(i);
                     if (!users.containsKey(user)) {
                         error(bindingUserNodes.get(binding.name() + "\u0000" + user), "job_binding "
-                                + quote(binding.name()) + ": spec.users[" + i + "]", "user " + quote(user)
+                                + MessageText.quote(binding.name()) + ": spec.users[" + i + "]", "user " + MessageText.quote(user)
                                 + " is not defined in this policy");
                     }
                 }
@@ -652,15 +652,15 @@ public final class PolicyParser {
                 List<String> values = template.expand(user.traits());
                 if (values.isEmpty()) {
                     problem(PolicyProblem.Severity.WARNING, roleLines.getOrDefault(role.name(), 0), field,
-                            quote(name) + " expands to nothing for user " + quote(user.name()) + " (it has no trait "
+                            MessageText.quote(name) + " expands to nothing for user " + MessageText.quote(user.name()) + " (it has no trait "
                             + template.trait() + ")");
                 }
                 for (String value : values) {
                     String problem = nameProblem(value);
                     if (problem != null) {
                         problem(PolicyProblem.Severity.ERROR, userLines.getOrDefault(user.name(), 0),
-                                "user " + quote(user.name()) + ": spec.traits." + template.trait(),
-                                quote(value) + " (used by " + field + "): " + problem);
+                                "user " + MessageText.quote(user.name()) + ": spec.traits." + template.trait(),
+                                MessageText.quote(value) + " (used by " + field + "): " + problem);
                     } else {
                         out.add(value);
                     }
@@ -697,13 +697,13 @@ public final class PolicyParser {
                     continue;
                 }
                 if (item.contains("*") || (item.startsWith("^") && item.endsWith("$"))) {
-                    error(items.get(i), at, quote(item) + ": wildcards and regular expressions are not supported "
+                    error(items.get(i), at, MessageText.quote(item) + ": wildcards and regular expressions are not supported "
                             + "here; write the names out");
                     continue;
                 }
                 String problem = nameProblem(item);
                 if (problem != null) {
-                    error(items.get(i), at, quote(item) + ": " + problem);
+                    error(items.get(i), at, MessageText.quote(item) + ": " + problem);
                 } else {
                     out.add(item);
                 }
@@ -829,43 +829,6 @@ public final class PolicyParser {
             return "has leading or trailing white space";
         }
         return null;
-    }
-
-    /** A value from a policy or a request as messages show it: quoted, printable, at most 100 characters. */
-    static String quote(String value) {
-        return "\"" + printable(value, 100) + "\"";
-    }
-
-    /**
-     * Text with every control and format character escaped ({@code \\n}, {@code \\u001b}, ...), so that a message
-     * stays one line and cannot rewrite a terminal or a log, cut to {@code max} characters.
-     */
-    static String printable(String text, int max) {
-        StringBuilder b = new StringBuilder(Math.min(text.length(), max) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (b.length() >= max) {
-                return b.append("...").toString();
-            }
-            char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || (Character.isSurrogate(c) && !validPair(text, i))) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static boolean validPair(String text, int i) {
-        char c = text.charAt(i);
-        return Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-                : i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
     }
 
     private static boolean isNull(@CheckForNull Node node) {

@@ -39,14 +39,14 @@ public final class RobotPolicy {
         Objects.requireNonNull(robotUser, "robotUser");
         RobotProfile profile = profiles.get(robotUser);
         if (profile == null) {
-            throw new PolicyRefusal("unknown-robot-user", "robot user " + PolicyParser.quote(robotUser)
+            throw new PolicyRefusal("unknown-robot-user", "robot user " + MessageText.quote(robotUser)
                     + " is not defined in the policy" + known(profiles.keySet()));
         }
         if (requester != null && !profile.allowsJob(requester.jobFullName())) {
             throw new PolicyRefusal("job-not-allowed", jobRefusal(profile, requester.jobFullName()));
         }
         if (!profile.grantsKubernetesAccess()) {
-            throw new PolicyRefusal("no-kubernetes-access", "robot user " + PolicyParser.quote(robotUser) + " grants no Kubernetes "
+            throw new PolicyRefusal("no-kubernetes-access", "robot user " + MessageText.quote(robotUser) + " grants no Kubernetes "
                     + "access: its roles (" + String.join(", ", profile.roles()) + ") leave no kubernetes_groups "
                     + "and no kubernetes_users after deny rules");
         }
@@ -58,15 +58,15 @@ public final class RobotPolicy {
             if (!allowed) {
                 List<String> choices = profile.kubernetesUsers().isEmpty() ? List.of(robotUser)
                         : profile.kubernetesUsers();
-                throw new PolicyRefusal("kubernetes-user-not-allowed", "Kubernetes user " + PolicyParser.quote(kubernetesUser)
-                        + " is not allowed for robot user " + PolicyParser.quote(robotUser) + "; allowed: "
+                throw new PolicyRefusal("kubernetes-user-not-allowed", "Kubernetes user " + MessageText.quote(kubernetesUser)
+                        + " is not allowed for robot user " + MessageText.quote(robotUser) + "; allowed: "
                         + String.join(", ", choices));
             }
             cn = kubernetesUser;
         } else {
             cn = profile.defaultKubernetesUser();
             if (cn == null) {
-                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + PolicyParser.quote(robotUser) + " may act as "
+                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + MessageText.quote(robotUser) + " may act as "
                         + "several Kubernetes users (" + String.join(", ", profile.kubernetesUsers())
                         + "); choose one explicitly");
             }
@@ -76,11 +76,11 @@ public final class RobotPolicy {
 
     private String jobRefusal(RobotProfile profile, String job) {
         if (profile.jobs().isEmpty()) {
-            return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": no job_binding "
+            return "job " + MessageText.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": no job_binding "
                     + "names this user, so no job may use it; add a job_binding with users: ["
-                    + profile.robotUser() + "] and a jobs pattern matching " + PolicyParser.quote(job);
+                    + profile.robotUser() + "] and a jobs pattern matching " + MessageText.quote(job);
         }
-        return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": it matches none of "
+        return "job " + MessageText.quote(job) + " may not act as robot user \"" + profile.robotUser() + "\": it matches none of "
                 + "the job patterns for this user (" + profile.jobs().stream().map(JobPattern::glob)
                 .collect(Collectors.joining(", ")) + "); add a matching pattern to a job_binding for this user";
     }

@@ -43,7 +43,7 @@ public final class Ttl {
         if (s.length() > MAX_LENGTH) {
             throw new InvalidInputException(source + ": duration is too long (" + s.length() + " characters)");
         }
-        String shown = PolicyParser.quote(s); // printable: the message stays one line whatever was typed
+        String shown = MessageText.quote(s); // printable: the message stays one line whatever was typed
         if (s.startsWith("-")) {
             throw new InvalidInputException(source + ": " + shown + " is negative; give a positive duration such as 1h");
         }
@@ -94,9 +94,9 @@ public final class Ttl {
             if (perUnit < 0) {
                 if (unit.isEmpty()) {
                     throw new InvalidInputException(source + ": " + shown + " has a number without a unit; "
-                            + "add one of h, m, s (e.g. " + PolicyParser.printable(s, MAX_LENGTH) + "h)");
+                            + "add one of h, m, s (e.g. " + MessageText.printable(s, MAX_LENGTH) + "h)");
                 }
-                throw new InvalidInputException(source + ": " + shown + " has an unknown unit " + PolicyParser.quote(unit)
+                throw new InvalidInputException(source + ": " + shown + " has an unknown unit " + MessageText.quote(unit)
                         + "; use " + units(days));
             }
             nanos = nanos.add(number.multiply(BigDecimal.valueOf(perUnit)));
