@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -38,7 +39,7 @@ public record AuditEvent(Instant time, Outcome outcome, @CheckForNull Requester 
     public String toJson() {
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "time", time.toString());
-        field(b, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        field(b, "outcome", outcome.name().toLowerCase(Locale.ROOT));
         if (requester != null) {
             field(b, "job", requester.jobFullName());
             b.append(",\"build\":").append(requester.buildNumber());

@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -27,8 +28,8 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -146,7 +147,7 @@ public final class CertificateAuthority {
                     .setSecureRandom(random).build(pair.getPrivate());
             X509Certificate cert = Pem.toX509(builder.build(signer).getEncoded(), "generated CA");
             return new CertificateAuthority(cert, pair.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create a CA certificate", e);
         }
     }
@@ -167,7 +168,7 @@ public final class CertificateAuthority {
                     subjectKeyIdentifier);
             X509CertificateHolder holder = builder.build(new ClientSigner(random));
             return Pem.toX509(holder.getEncoded(), "issued certificate");
-        } catch (java.io.IOException | InvalidInputException | RuntimeOperatorException e) {
+        } catch (IOException | InvalidInputException | RuntimeOperatorException e) {
             throw new IllegalStateException("cannot sign a client certificate", e);
         }
     }

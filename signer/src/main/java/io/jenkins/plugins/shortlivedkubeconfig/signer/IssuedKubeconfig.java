@@ -1,9 +1,14 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A kubeconfig just issued and what it grants. {@link #kubeconfig()} holds the private key: write it with
@@ -36,8 +41,8 @@ public record IssuedKubeconfig(byte[] kubeconfig, X509Certificate certificate, S
      * inside them (what a {@code base64 -d} prints). Longest first, so that a masker replaces whole values first.
      */
     public List<String> secretValues() {
-        java.util.Set<String> secrets = new java.util.HashSet<>();
-        String text = new String(kubeconfig, java.nio.charset.StandardCharsets.UTF_8);
+        Set<String> secrets = new HashSet<>();
+        String text = new String(kubeconfig, StandardCharsets.UTF_8);
         for (String line : text.split("\n")) {
             String trimmed = line.strip();
             for (String key : new String[] {"client-certificate-data: ", "client-key-data: "}) {
@@ -46,8 +51,8 @@ public record IssuedKubeconfig(byte[] kubeconfig, X509Certificate certificate, S
                 }
                 String base64 = trimmed.substring(key.length());
                 secrets.add(base64);
-                String pem = new String(java.util.Base64.getDecoder().decode(base64),
-                        java.nio.charset.StandardCharsets.UTF_8);
+                String pem = new String(Base64.getDecoder().decode(base64),
+                        StandardCharsets.UTF_8);
                 for (String pemLine : pem.split("\n")) {
                     String body = pemLine.strip();
                     if (!body.startsWith("-----") && body.length() >= MINIMUM_SECRET_LENGTH) {
@@ -56,8 +61,8 @@ public record IssuedKubeconfig(byte[] kubeconfig, X509Certificate certificate, S
                 }
             }
         }
-        return secrets.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()
-                .thenComparing(java.util.Comparator.naturalOrder())).toList();
+        return secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()
+                .thenComparing(Comparator.naturalOrder())).toList();
     }
 
     /** The certificate's subject, e.g. {@code CN=jenkins,O=system:masters}. */

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -80,7 +82,7 @@ public final class JobPattern {
 
     // "a/**/**/b" means "a/**/b": kept apart, the regex of two globstars in a row would need a segment between them.
     private static String[] collapseGlobstars(String[] segments) {
-        java.util.List<String> out = new java.util.ArrayList<>(segments.length);
+        List<String> out = new ArrayList<>(segments.length);
         for (String segment : segments) {
             if (!(segment.equals("**") && !out.isEmpty() && out.get(out.size() - 1).equals("**"))) {
                 out.add(segment);

@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ public final class JsonLinesAuditLog implements AuditSink {
         byte[] line = (event.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
+            ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }

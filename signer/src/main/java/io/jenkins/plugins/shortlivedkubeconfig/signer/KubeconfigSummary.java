@@ -2,6 +2,8 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -9,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * What a kubeconfig's current context holds, read without exposing secrets: server, namespace, and the client
@@ -39,8 +43,8 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             throw new InvalidInputException(source + ": not UTF-8 text");
         }
         LoaderOptions options = new LoaderOptions();
@@ -54,7 +58,7 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         } catch (RuntimeException e) { // YAMLException and the rest
             // SnakeYAML's messages quote the input, which may hold key data: say only where it failed.
             // Its constructor also throws plain runtime exceptions for some tags (e.g. "!!seq x": ClassCastException).
-            String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+            String where = e instanceof MarkedYAMLException m && m.getProblemMark() != null
                     ? " at line " + (m.getProblemMark().getLine() + 1) : "";
             throw new InvalidInputException(source + ": not valid YAML" + where);
         }
@@ -114,7 +118,7 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         throw new InvalidInputException(source + ": " + field + " has no entry named " + quoted(name));
     }
 
-    private static final java.util.regex.Pattern KEY_LIKE = java.util.regex.Pattern.compile("[A-Za-z0-9+/=]{20,}");
+    private static final Pattern KEY_LIKE = Pattern.compile("[A-Za-z0-9+/=]{20,}");
 
     /**
      * A name from the file as a message shows it: printable and short. The file holds a private key, so a value

@@ -2,6 +2,8 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +25,7 @@ public final class RobotPolicy {
         this.roles = Map.copyOf(roles);
         this.users = Map.copyOf(users);
         this.bindings = List.copyOf(bindings);
-        this.profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+        this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
         this.warnings = List.copyOf(warnings);
     }
 
