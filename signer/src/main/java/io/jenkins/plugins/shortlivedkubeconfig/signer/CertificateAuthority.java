@@ -127,7 +127,7 @@ public final class CertificateAuthority {
      */
     public static CertificateAuthority generate(String commonName, Duration lifetime, KeyAlgorithm algorithm,
                                                 Clock clock) throws InvalidInputException {
-        if (commonName.isBlank() || PolicyParser.nameProblem(commonName) != null) {
+        if (commonName.isBlank() || KubernetesName.problem(commonName) != null) {
             throw new InvalidInputException("CA name: " + MessageText.quote(commonName)
                     + " is not usable as a subject name");
         }

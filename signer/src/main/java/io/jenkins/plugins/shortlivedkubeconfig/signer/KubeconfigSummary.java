@@ -38,7 +38,7 @@ public record KubeconfigSummary(String context, String cluster, String server, @
      * @throws InvalidInputException naming the file and the field that is missing or wrong
      */
     public static KubeconfigSummary read(byte[] bytes, String source) throws InvalidInputException {
-        if (bytes.length > PolicyParser.MAX_BYTES) {
+        if (bytes.length > YamlDocuments.MAX_BYTES) {
             throw new InvalidInputException(source + ": " + bytes.length + " bytes is too large for a kubeconfig");
         }
         String text;
@@ -49,9 +49,9 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(PolicyParser.MAX_ALIASES);
-        options.setNestingDepthLimit(PolicyParser.MAX_NESTING);
-        options.setCodePointLimit(PolicyParser.MAX_BYTES);
+        options.setMaxAliasesForCollections(YamlDocuments.MAX_ALIASES);
+        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
+        options.setCodePointLimit(YamlDocuments.MAX_BYTES);
         Object root;
         try {
             root = new Yaml(new SafeConstructor(options)).load(new StringReader(text));

@@ -352,6 +352,25 @@ class SecretHygieneTest {
         instances.put(PolicyRefusal.class, refusal);
         instances.put(PolicyException.class, failures.get(failures.size() - 1));
         instances.put(InvalidInputException.class, failures.get(5));
+        // The parser's parts, run on a policy: none of them holds key material either.
+        ProblemLog parts = new ProblemLog("parts.yaml");
+        NodeReader nodes = new NodeReader(parts);
+        YamlDocuments yamlDocuments = new YamlDocuments();
+        List<org.yaml.snakeyaml.nodes.Node> documents = yamlDocuments.compose(PolicySeeds.FULL, parts);
+        PolicyContents contents = new PolicyContents(nodes);
+        documents.forEach(contents::add);
+        instances.put(ProblemLog.class, parts);
+        instances.put(NodeReader.class, nodes);
+        instances.put(YamlDocuments.class, yamlDocuments);
+        instances.put(PolicyContents.class, contents);
+        instances.put(DocumentHeader.class, DocumentHeader.read(documents.get(0), nodes));
+        instances.put(RoleReader.class, new RoleReader(nodes));
+        instances.put(UserReader.class, new UserReader(nodes));
+        instances.put(UserReader.Read.class, new UserReader(nodes).read(DocumentHeader.read(documents.get(3), nodes)));
+        instances.put(JobBindingReader.class, new JobBindingReader(nodes));
+        instances.put(JobBindingReader.Read.class,
+                new JobBindingReader(nodes).read(DocumentHeader.read(documents.get(5), nodes)));
+        instances.put(RobotProfiles.class, new RobotProfiles(contents, parts));
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());

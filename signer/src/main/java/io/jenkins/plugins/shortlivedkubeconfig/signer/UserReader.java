@@ -1,0 +1,137 @@
+package io.jenkins.plugins.shortlivedkubeconfig.signer;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+/**
+ * Reads a Teleport {@code kind: user} document (v2) into a {@link RobotUser}: its roles, its traits (which fill role
+ * templates) and {@code metadata.expires}. Teleport's bookkeeping fields (login status, SSO identities) grant
+ * nothing and are accepted unused.
+ */
+final class UserReader {
+    static final Set<String> VERSIONS = Set.of("v2");
+    private static final Set<String> SPEC_IGNORED = Set.of("status", "created_by", "expires",
+            "oidc_identities", "saml_identities", "github_identities", "local_auth", "trusted_device_ids");
+
+    /** A user as read, with the nodes of its role names for messages about them. */
+    record Read(RobotUser user, List<Node> roleNodes) { }
+
+    private final NodeReader reader;
+
+    UserReader(NodeReader reader) {
+        this.reader = reader;
+    }
+
+    /** The user, or null when it has errors (reported). */
+    @CheckForNull
+    Read read(DocumentHeader header) {
+        if (!header.checkVersion(reader, VERSIONS, "v2")) {
+            return null;
+        }
+        String label = header.label();
+        List<String> roleNames = new ArrayList<>();
+        List<Node> roleNodes = new ArrayList<>();
+        Map<String, List<String>> traits = new LinkedHashMap<>();
+        Map<String, NodeTuple> metadata = header.metadata();
+        Instant expires = metadata != null && metadata.containsKey("expires")
+                ? expires(metadata.get("expires").getValueNode(), label + ": metadata.expires") : null;
+        Node specNode = header.spec();
+        if (specNode == null) {
+            reader.error(header.document(), label + ": spec", "is required (with roles)");
+            return null;
+        }
+        Map<String, NodeTuple> spec = reader.mapping(specNode, label + ": spec");
+        if (spec == null) {
+            return null;
+        }
+        for (Map.Entry<String, NodeTuple> e : spec.entrySet()) {
+            String field = label + ": spec." + e.getKey();
+            Node value = e.getValue().getValueNode();
+            switch (e.getKey()) {
+                case "roles" -> {
+                    List<Node> items = reader.items(value, field);
+                    for (int i = 0; i < items.size(); i++) {
+                        String role = reader.string(items.get(i), field + "[" + i + "]");
+                        if (role != null) {
+                            roleNames.add(role);
+                            roleNodes.add(items.get(i));
+                        }
+                    }
+                }
+                case "traits" -> traits = traits(value, field);
+                default -> {
+                    if (SPEC_IGNORED.contains(e.getKey())) {
+                        continue; // Teleport bookkeeping (login status, SSO identities): nothing to grant
+                    }
+                    reader.error(e.getValue().getKeyNode(), field, "unknown field; a user's spec has roles and traits");
+                }
+            }
+        }
+        if (!spec.containsKey("roles")) {
+            reader.error(specNode, label + ": spec.roles", "is required: list the roles this user holds");
+        }
+        if (header.name() == null) {
+            return null;
+        }
+        return new Read(new RobotUser(header.name(), roleNames, traits, expires, header.where(reader.log())),
+                roleNodes);
+    }
+
+    @CheckForNull
+    private Instant expires(Node value, String field) {
+        String text = NodeReader.scalarText(value);
+        if (text == null) {
+            reader.error(value, field, "must be a timestamp such as 2027-01-01T00:00:00Z");
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e2) {
+                reader.error(value, field, MessageText.quote(text) + " is not an RFC 3339 timestamp such as "
+                        + "2027-01-01T00:00:00Z");
+                return null;
+            }
+        }
+    }
+
+    private Map<String, List<String>> traits(Node node, String path) {
+        Map<String, List<String>> traits = new LinkedHashMap<>();
+        if (NodeReader.isNull(node)) {
+            return traits;
+        }
+        Map<String, NodeTuple> fields = reader.mapping(node, path);
+        if (fields == null) {
+            return traits;
+        }
+        for (Map.Entry<String, NodeTuple> e : fields.entrySet()) {
+            String field = path + "." + e.getKey();
+            List<String> values = new ArrayList<>();
+            List<Node> items = reader.items(e.getValue().getValueNode(), field);
+            for (int i = 0; i < items.size(); i++) {
+                String v = reader.string(items.get(i), field + "[" + i + "]");
+                if (v == null) {
+                    continue;
+                }
+                if (TraitTemplate.looksLikeTemplate(v)) {
+                    reader.error(items.get(i), field + "[" + i + "]", "a trait value must not contain '{{' or '}}'");
+                    continue;
+                }
+                values.add(v);
+            }
+            traits.put(e.getKey(), values);
+        }
+        return traits;
+    }
+}
