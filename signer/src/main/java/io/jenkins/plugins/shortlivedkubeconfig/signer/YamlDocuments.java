@@ -4,15 +4,15 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Multi-document YAML text composed into node trees, within limits: at most {@link #MAX_BYTES}, nesting depth
@@ -46,12 +46,14 @@ final class YamlDocuments {
             log.error(0, "", "the policy is " + yaml.length() + " characters; the limit is " + MAX_BYTES);
             return null;
         }
-        Yaml parser = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options);
+        // The composer alone, as Yaml.composeAll drives it, without the constructor, representer and dumper
+        // options a Yaml object would set up (and load classes for) but composing never uses.
+        Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options),
+                new Resolver(), options);
         List<Node> documents = new ArrayList<>();
         try {
-            for (Node document : parser.composeAll(new StringReader(yaml))) {
-                documents.add(document);
+            while (composer.checkNode()) {
+                documents.add(composer.getNode());
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
