@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * (with its {@code name}) and the {@code spec} node, which the reader for the kind reads.
  *
  * @param version null when missing or not a string (reported)
- * @param name null when missing or not a valid name (reported)
+ * @param name null when missing or not a valid {@link PolicyName} (reported)
  * @param metadata the metadata fields, or null when missing or not a mapping (reported)
  * @param spec null when absent
  * @param label how messages name the document, e.g. {@code role "robot"}
@@ -46,9 +46,10 @@ record DocumentHeader(Node document, String kind, Node kindNode, @CheckForNull S
         }
         String name = metadata == null ? null : reader.requiredString(metadata, "name",
                 top.get("metadata").getValueNode(), "metadata.name");
-        if (name != null && KubernetesName.problem(name) != null) {
+        String nameProblem = name == null ? null : PolicyName.problem(name);
+        if (nameProblem != null) {
             reader.error(metadata.get("name").getValueNode(), "metadata.name",
-                    MessageText.quote(name) + " " + KubernetesName.problem(name));
+                    MessageText.quote(name) + " " + nameProblem);
             name = null;
         }
         if (kind == null) {

@@ -15,8 +15,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 final class JobBindingReader {
     static final Set<String> VERSIONS = Set.of("v1");
 
-    /** A binding as read, with the nodes of its user names for messages about them. */
-    record Read(JobBinding binding, List<Node> userNodes) { }
+    /** A binding as read, with where it names each user, for messages about them. */
+    record Read(JobBinding binding, List<NameReference> users) { }
 
     private final NodeReader reader;
 
@@ -41,7 +41,7 @@ final class JobBindingReader {
             return null;
         }
         List<String> bound = new ArrayList<>();
-        List<Node> userNodes = new ArrayList<>();
+        List<NameReference> userReferences = new ArrayList<>();
         List<JobPattern> jobs = new ArrayList<>();
         for (Map.Entry<String, NodeTuple> e : spec.entrySet()) {
             String field = label + ": spec." + e.getKey();
@@ -50,10 +50,14 @@ final class JobBindingReader {
                 case "users" -> {
                     List<Node> items = reader.items(value, field);
                     for (int i = 0; i < items.size(); i++) {
-                        String user = reader.string(items.get(i), field + "[" + i + "]");
-                        if (user != null) {
+                        String at = field + "[" + i + "]";
+                        String user = reader.string(items.get(i), at);
+                        String problem = user == null ? null : PolicyName.problem(user);
+                        if (problem != null) {
+                            reader.error(items.get(i), at, "user " + MessageText.quote(user) + " " + problem);
+                        } else if (user != null) {
                             bound.add(user);
-                            userNodes.add(items.get(i));
+                            userReferences.add(new NameReference(user, items.get(i), at));
                         }
                     }
                 }
@@ -84,6 +88,6 @@ final class JobBindingReader {
         if (header.name() == null) {
             return null;
         }
-        return new Read(new JobBinding(header.name(), bound, jobs, header.where(reader.log())), userNodes);
+        return new Read(new JobBinding(header.name(), bound, jobs, header.where(reader.log())), userReferences);
     }
 }

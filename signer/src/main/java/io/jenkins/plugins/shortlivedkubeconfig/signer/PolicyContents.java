@@ -20,10 +20,10 @@ final class PolicyContents {
     final Map<String, Integer> roleLines = new LinkedHashMap<>();
     final Map<String, RobotUser> users = new LinkedHashMap<>();
     final Map<String, Integer> userLines = new LinkedHashMap<>();
-    private final Map<String, List<Node>> userRoleNodes = new LinkedHashMap<>();
+    private final Map<String, List<NameReference>> userRoles = new LinkedHashMap<>();
     final List<JobBinding> bindings = new ArrayList<>();
     private final Map<String, Integer> bindingLines = new LinkedHashMap<>();
-    private final List<List<Node>> bindingUserNodes = new ArrayList<>();
+    private final List<List<NameReference>> bindingUsers = new ArrayList<>();
 
     PolicyContents(NodeReader reader) {
         this.reader = reader;
@@ -56,7 +56,7 @@ final class PolicyContents {
                 if (read != null && unique(read.user().name(), userLines, "user", header)) {
                     users.put(read.user().name(), read.user());
                     userLines.put(read.user().name(), line);
-                    userRoleNodes.put(read.user().name(), read.roleNodes());
+                    userRoles.put(read.user().name(), read.roles());
                 }
             }
             case "job_binding" -> {
@@ -64,7 +64,7 @@ final class PolicyContents {
                 if (read != null && unique(read.binding().name(), bindingLines, "job_binding", header)) {
                     bindings.add(read.binding());
                     bindingLines.put(read.binding().name(), line);
-                    bindingUserNodes.add(read.userNodes());
+                    bindingUsers.add(read.users());
                 }
             }
             default -> reader.error(header.kindNode(), "kind", MessageText.quote(header.kind())
@@ -84,12 +84,10 @@ final class PolicyContents {
     /** Reports roles that users name and users that bindings name but the policy does not define. */
     void crossCheck() {
         for (RobotUser user : users.values()) {
-            List<Node> nodes = userRoleNodes.get(user.name());
-            for (int i = 0; i < user.roles().size(); i++) {
-                String role = user.roles().get(i);
-                if (!roles.containsKey(role)) {
-                    reader.error(nodes.get(i), "user " + MessageText.quote(user.name()) + ": spec.roles[" + i + "]",
-                            "role " + MessageText.quote(role) + " is not defined in this policy");
+            for (NameReference role : userRoles.get(user.name())) {
+                if (!roles.containsKey(role.name())) {
+                    reader.error(role.node(), role.field(), "role " + MessageText.quote(role.name())
+                            + " is not defined in this policy");
                 }
             }
             if (user.roles().isEmpty()) {
@@ -97,13 +95,10 @@ final class PolicyContents {
                         "is empty: this user grants nothing");
             }
         }
-        for (int b = 0; b < bindings.size(); b++) {
-            JobBinding binding = bindings.get(b);
-            for (int i = 0; i < binding.users().size(); i++) {
-                String user = binding.users().get(i);
-                if (!users.containsKey(user)) {
-                    reader.error(bindingUserNodes.get(b).get(i), "job_binding " + MessageText.quote(binding.name())
-                            + ": spec.users[" + i + "]", "user " + MessageText.quote(user)
+        for (List<NameReference> references : bindingUsers) {
+            for (NameReference user : references) {
+                if (!users.containsKey(user.name())) {
+                    reader.error(user.node(), user.field(), "user " + MessageText.quote(user.name())
                             + " is not defined in this policy");
                 }
             }

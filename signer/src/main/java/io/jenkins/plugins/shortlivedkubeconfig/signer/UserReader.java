@@ -22,8 +22,8 @@ final class UserReader {
     private static final Set<String> SPEC_IGNORED = Set.of("status", "created_by", "expires",
             "oidc_identities", "saml_identities", "github_identities", "local_auth", "trusted_device_ids");
 
-    /** A user as read, with the nodes of its role names for messages about them. */
-    record Read(RobotUser user, List<Node> roleNodes) { }
+    /** A user as read, with where it names each role, for messages about them. */
+    record Read(RobotUser user, List<NameReference> roles) { }
 
     private final NodeReader reader;
 
@@ -39,7 +39,7 @@ final class UserReader {
         }
         String label = header.label();
         List<String> roleNames = new ArrayList<>();
-        List<Node> roleNodes = new ArrayList<>();
+        List<NameReference> roleReferences = new ArrayList<>();
         Map<String, List<String>> traits = new LinkedHashMap<>();
         Map<String, NodeTuple> metadata = header.metadata();
         Instant expires = metadata != null && metadata.containsKey("expires")
@@ -60,10 +60,14 @@ final class UserReader {
                 case "roles" -> {
                     List<Node> items = reader.items(value, field);
                     for (int i = 0; i < items.size(); i++) {
-                        String role = reader.string(items.get(i), field + "[" + i + "]");
-                        if (role != null) {
+                        String at = field + "[" + i + "]";
+                        String role = reader.string(items.get(i), at);
+                        String problem = role == null ? null : PolicyName.problem(role);
+                        if (problem != null) {
+                            reader.error(items.get(i), at, "role " + MessageText.quote(role) + " " + problem);
+                        } else if (role != null) {
                             roleNames.add(role);
-                            roleNodes.add(items.get(i));
+                            roleReferences.add(new NameReference(role, items.get(i), at));
                         }
                     }
                 }
@@ -83,7 +87,7 @@ final class UserReader {
             return null;
         }
         return new Read(new RobotUser(header.name(), roleNames, traits, expires, header.where(reader.log())),
-                roleNodes);
+                roleReferences);
     }
 
     @CheckForNull

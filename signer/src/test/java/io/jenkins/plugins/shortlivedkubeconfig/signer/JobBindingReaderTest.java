@@ -18,7 +18,7 @@ class JobBindingReaderTest {
         assertThat(read.binding().users()).containsExactly("jenkins");
         assertThat(read.binding().jobs()).extracting(JobPattern::glob).containsExactly("deploy/**", "*/main");
         assertThat(read.binding().allows("jenkins", "deploy/api/main")).isTrue();
-        assertThat(read.userNodes()).hasSize(1);
+        assertThat(read.users()).extracting(NameReference::name).containsExactly("jenkins");
         assertThat(documents.problems()).isEmpty();
     }
 

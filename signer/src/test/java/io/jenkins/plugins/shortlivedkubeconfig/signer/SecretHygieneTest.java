@@ -366,7 +366,9 @@ class SecretHygieneTest {
         instances.put(DocumentHeader.class, DocumentHeader.read(documents.get(0), nodes));
         instances.put(RoleReader.class, new RoleReader(nodes));
         instances.put(UserReader.class, new UserReader(nodes));
-        instances.put(UserReader.Read.class, new UserReader(nodes).read(DocumentHeader.read(documents.get(3), nodes)));
+        UserReader.Read user = new UserReader(nodes).read(DocumentHeader.read(documents.get(3), nodes));
+        instances.put(UserReader.Read.class, user);
+        instances.put(NameReference.class, user.roles().get(0));
         instances.put(JobBindingReader.class, new JobBindingReader(nodes));
         instances.put(JobBindingReader.Read.class,
                 new JobBindingReader(nodes).read(DocumentHeader.read(documents.get(5), nodes)));

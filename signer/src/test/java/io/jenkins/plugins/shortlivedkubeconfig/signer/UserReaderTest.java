@@ -24,7 +24,8 @@ class UserReaderTest {
         assertThat(read.user().roles()).containsExactly("robot", "viewer");
         assertThat(read.user().traits()).containsEntry("kubernetes_groups", java.util.List.of("team-blue"));
         assertThat(read.user().expires()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
-        assertThat(read.roleNodes()).hasSize(2);
+        assertThat(read.roles()).extracting(NameReference::field)
+                .containsExactly("user \"jenkins\": spec.roles[0]", "user \"jenkins\": spec.roles[1]");
         assertThat(documents.problems()).isEmpty();
     }
 
