@@ -3,6 +3,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -23,6 +24,8 @@ record DocumentHeader(Node document, String kind, Node kindNode, @CheckForNull S
                       @CheckForNull Map<String, NodeTuple> metadata, @CheckForNull Node spec, String label) {
     private static final Set<String> METADATA_IGNORED = Set.of("description", "labels", "namespace", "revision",
             "id");
+    /** Teleport's label key syntax ({@code types.IsValidLabelKey}). */
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z/.0-9_*-]+");
 
     /**
      * Reads a document's frame, reporting what is missing or unknown; null for an empty document and when there
@@ -61,6 +64,12 @@ record DocumentHeader(Node document, String kind, Node kindNode, @CheckForNull S
             switch (e.getKey()) {
                 case "kind", "version", "metadata", "spec" -> { }
                 case "sub_kind" -> reader.warning(e.getValue().getKeyNode(), label + ": sub_kind", "is ignored");
+                case "status" -> {
+                    if (!kind.equals("user")) { // a user's login state, as tctl get users prints it: nothing to grant
+                        reader.error(e.getValue().getKeyNode(), label + ": status", "unknown field; a document has "
+                                + "kind, version, metadata and spec");
+                    }
+                }
                 default -> reader.error(e.getValue().getKeyNode(), label + ": " + e.getKey(),
                         "unknown field; a document has kind, version, metadata and spec");
             }
@@ -68,6 +77,12 @@ record DocumentHeader(Node document, String kind, Node kindNode, @CheckForNull S
         if (metadata != null) {
             for (Map.Entry<String, NodeTuple> e : metadata.entrySet()) {
                 String key = e.getKey();
+                if (key.equals("labels")) {
+                    labels(e.getValue().getValueNode(), label + ": metadata.labels", reader);
+                }
+                if (key.equals("description")) {
+                    reader.string(e.getValue().getValueNode(), label + ": metadata.description");
+                }
                 if (key.equals("name") || METADATA_IGNORED.contains(key)) {
                     continue;
                 }
@@ -86,6 +101,24 @@ record DocumentHeader(Node document, String kind, Node kindNode, @CheckForNull S
         Node versionNode = top.containsKey("version") ? top.get("version").getValueNode() : null;
         return new DocumentHeader(document, kind, top.get("kind").getValueNode(), version, versionNode, name,
                 metadata, spec, label);
+    }
+
+    /** Metadata labels are ignored, but Teleport refuses a malformed one: so do we. */
+    private static void labels(Node node, String path, NodeReader reader) {
+        if (NodeReader.isNull(node)) {
+            return;
+        }
+        Map<String, NodeTuple> labels = reader.mapping(node, path);
+        if (labels == null) {
+            return;
+        }
+        for (Map.Entry<String, NodeTuple> e : labels.entrySet()) {
+            if (!LABEL_KEY.matcher(e.getKey()).matches()) {
+                reader.error(e.getValue().getKeyNode(), path, "invalid label key " + MessageText.quote(e.getKey())
+                        + ": use letters, digits and / . _ * - (Teleport refuses it too)");
+            }
+            reader.string(e.getValue().getValueNode(), path + "." + e.getKey());
+        }
     }
 
     /** Reports a version the reader for this kind does not know; true when the version is usable. */

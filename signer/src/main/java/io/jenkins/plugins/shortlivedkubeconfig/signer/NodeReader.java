@@ -103,7 +103,7 @@ final class NodeReader {
         return out;
     }
 
-    /** A sequence's items; a single string stands for a one-item list, as Teleport's YAML allows. */
+    /** A sequence's items; a single value stands for a one-item list (our own documents' lists). */
     List<Node> items(Node node, String path) {
         if (isNull(node)) {
             return List.of();
@@ -116,6 +116,36 @@ final class NodeReader {
         }
         error(node, path, "must be a list of strings, not " + describe(node));
         return List.of();
+    }
+
+    /**
+     * A list field as Teleport reads it (a JSON array after YAML): a sequence, or nothing; a single value is refused,
+     * as Teleport refuses it.
+     */
+    List<Node> list(Node node, String path) {
+        if (isNull(node)) {
+            return List.of();
+        }
+        if (node instanceof SequenceNode seq) {
+            return seq.getValue();
+        }
+        error(node, path, "must be a list, not " + describe(node) + (node instanceof ScalarNode
+                ? "; write it in brackets, e.g. [" + MessageText.printable(((ScalarNode) node).getValue(), 40) + "]"
+                : "") + " (Teleport refuses a single value here too)");
+        return List.of();
+    }
+
+    /** A list of strings as Teleport reads it: {@link #list}, each item a string. */
+    List<String> stringList(Node node, String path) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = list(node, path);
+        for (int i = 0; i < items.size(); i++) {
+            String s = string(items.get(i), path + "[" + i + "]");
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** What a node is, in a user's words: "a mapping", "a number", ... */
@@ -154,6 +184,20 @@ final class NodeReader {
     @CheckForNull
     static String scalarText(Node node) {
         return node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) ? s.getValue() : null;
+    }
+
+    /** A mapping's values by key, for nodes already checked (no problems reported); empty for anything else. */
+    static Map<String, Node> scalarFields(Node node) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                String key = scalarText(t.getKeyNode());
+                if (key != null) {
+                    out.putIfAbsent(key, t.getValueNode());
+                }
+            }
+        }
+        return out;
     }
 
     /** A node's 1-based line; 0 when unknown. */

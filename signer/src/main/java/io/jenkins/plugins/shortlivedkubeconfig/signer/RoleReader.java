@@ -6,46 +6,59 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a Teleport {@code kind: role} document (v5, v6, v7) into a {@link Role}: the Kubernetes groups and users of
  * {@code spec.allow} and {@code spec.deny}, and {@code spec.options.max_session_ttl}. Every other Teleport field is
  * reported: a warning when ignoring it can only narrow what a certificate grants, an error when ignoring it would
- * grant more than Teleport would.
+ * grant more than Teleport would. What Teleport itself refuses is refused, saying so.
  */
 final class RoleReader {
     static final Set<String> VERSIONS = Set.of("v5", "v6", "v7");
-    /** Fields of Teleport's role conditions that have nothing to do with Kubernetes certificates. */
-    private static final Set<String> CONDITIONS_OTHER = Set.of("node_labels", "node_labels_expression", "rules",
-            "app_labels", "app_labels_expression", "db_labels", "db_labels_expression", "db_names", "db_users",
-            "db_roles", "db_service_labels", "db_service_labels_expression", "aws_role_arns", "azure_identities",
-            "gcp_service_accounts", "windows_desktop_logins", "windows_desktop_labels",
-            "windows_desktop_labels_expression", "cluster_labels", "cluster_labels_expression", "host_groups",
-            "host_sudoers", "desktop_groups", "impersonate", "review_requests", "request", "join_sessions",
-            "require_session_join", "group_labels", "group_labels_expression", "spiffe", "account_assignments",
-            "github_permissions", "where", "saml_idp_service_provider_labels", "workload_identity_labels",
-            "workload_identity_labels_expression");
-    private static final Set<String> RESOURCE_FIELDS = Set.of("kind", "namespace", "name", "verbs", "api_group");
+    /** Teleport's system roles ({@code api/types/system_role.go}): no user role may take these names. */
+    static final Set<String> SYSTEM_ROLES = Set.of("Auth", "Node", "Proxy", "Admin", "ProvisionToken",
+            "Trusted_cluster", "Signup", "Nop", "RemoteProxy", "Kube", "App", "Db", "WindowsDesktop", "Bot",
+            "Instance", "Discovery", "Okta", "MDM", "AccessGraphPlugin");
 
     private final NodeReader reader;
+    private final IgnoredConditions ignored;
+    private final KubernetesResourceRules resources;
+    private final RoleOptionsReader options;
 
     RoleReader(NodeReader reader) {
         this.reader = reader;
+        this.ignored = new IgnoredConditions(reader);
+        this.resources = new KubernetesResourceRules(reader);
+        this.options = new RoleOptionsReader(reader);
     }
 
     /** The role, or null when it has errors (reported). */
     @CheckForNull
     Role read(DocumentHeader header) {
+        if (header.version() != null && (header.version().equals("v3") || header.version().equals("v4"))) {
+            reader.error(header.versionNode(), header.label() + ": version", "role version "
+                    + MessageText.quote(header.version()) + " is not supported (supported: v5, v6, v7); Teleport "
+                    + "still reads it with older defaults (v3 roles allow every cluster label): make the role v5 or "
+                    + "later");
+            return null;
+        }
         if (!header.checkVersion(reader, VERSIONS, "v5, v6, v7")) {
             return null;
         }
         String label = header.label();
+        if (header.name() != null && SYSTEM_ROLES.contains(header.name())) {
+            reader.error(header.metadata().get("name").getValueNode(), label + ": metadata.name",
+                    MessageText.quote(header.name()) + " is the name of a Teleport system role (Teleport refuses it "
+                    + "too)");
+            return null;
+        }
+        String version = header.version() == null ? "v7" : header.version();
         RoleConditions allow = RoleConditions.NONE;
         RoleConditions deny = RoleConditions.NONE;
+        boolean allowsResources = false;
+        Node allowKey = header.document();
         Duration maxTtl = null;
         Node specNode = header.spec();
         if (specNode != null) {
@@ -56,13 +69,24 @@ final class RoleReader {
             for (Map.Entry<String, NodeTuple> e : spec.entrySet()) {
                 Node value = e.getValue().getValueNode();
                 switch (e.getKey()) {
-                    case "allow" -> allow = conditions(value, label + ": spec.allow", true);
-                    case "deny" -> deny = conditions(value, label + ": spec.deny", false);
-                    case "options" -> maxTtl = options(value, label + ": spec.options");
+                    case "allow" -> {
+                        allow = conditions(value, label + ": spec.allow", true, version);
+                        allowsResources = hasField(value, "kubernetes_resources");
+                        allowKey = e.getValue().getKeyNode();
+                    }
+                    case "deny" -> deny = conditions(value, label + ": spec.deny", false, version);
+                    case "options" -> maxTtl = options.read(value, label + ": spec.options");
                     default -> reader.error(e.getValue().getKeyNode(), label + ": spec." + e.getKey(),
                             "unknown field; a role's spec has allow, deny and options");
                 }
             }
+        }
+        if (version.equals("v6") && allow != null && !allowsResources
+                && !(allow.kubernetesGroups().isEmpty() && allow.kubernetesUsers().isEmpty())) {
+            reader.error(allowKey, label + ": spec.allow.kubernetes_resources", "is missing: in a v6 "
+                    + "role that leaves pods out (Teleport allows no pod to it), and certificates here cannot leave "
+                    + "pods out; add kubernetes_resources: " + KubernetesResourceRules.wildcard(false)
+                    + " to allow them, or make the role v7");
         }
         if (header.name() == null || header.version() == null || allow == null || deny == null) {
             return null;
@@ -70,8 +94,13 @@ final class RoleReader {
         return new Role(header.name(), header.version(), allow, deny, maxTtl, header.where(reader.log()));
     }
 
+    private static boolean hasField(Node conditions, String key) {
+        Node value = NodeReader.scalarFields(conditions).get(key);
+        return value != null && !NodeReader.isNull(value);
+    }
+
     @CheckForNull
-    private RoleConditions conditions(Node node, String path, boolean allow) {
+    private RoleConditions conditions(Node node, String path, boolean allow, String version) {
         if (NodeReader.isNull(node)) {
             return RoleConditions.NONE;
         }
@@ -89,9 +118,14 @@ final class RoleReader {
             switch (key) {
                 case "kubernetes_groups" -> groups = names(value, field, allow);
                 case "kubernetes_users" -> kubeUsers = names(value, field, allow);
-                case "logins" -> reader.strings(value, field); // accepted, unused: SSH logins mean nothing here
+                case "logins" -> { // accepted, unused: SSH logins mean nothing here
+                    List<String> logins = reader.stringList(value, field);
+                    if (allow) {
+                        ignored.noWildcard(logins, value, field);
+                    }
+                }
                 case "kubernetes_labels" -> {
-                    if (!isWildcardLabels(value)) {
+                    if (LabelSelectors.check(reader, value, field, allow) && !LabelSelectors.isWildcard(value)) {
                         if (allow) {
                             reader.error(keyNode, field, "only {'*': '*'} is supported: this signer has no cluster "
                                     + "labels, so a label restriction cannot be enforced; remove it or use '*': '*'");
@@ -110,19 +144,10 @@ final class RoleReader {
                                 + "cluster");
                     }
                 }
-                case "kubernetes_resources" -> {
-                    if (allow ? !isWildcardResources(value)
-                            : !NodeReader.isNull(value) && !NodeReader.isEmptySequence(value)) {
-                        reader.error(keyNode, field, "cannot be enforced: certificates go straight to the Kubernetes "
-                                + "API server, with no Teleport proxy to filter resources; grant groups and "
-                                + "restrict them with Kubernetes RBAC instead"
-                                + (allow ? ", or use [{kind: '*', namespace: '*', name: '*'}]" : ""));
-                    }
-                }
+                case "kubernetes_resources" -> resources.check(value, keyNode, field, allow, version);
                 default -> {
-                    if (CONDITIONS_OTHER.contains(key)) {
-                        reader.warning(keyNode, field, "is ignored: it controls Teleport access other than "
-                                + "Kubernetes client certificates");
+                    if (IgnoredConditions.handles(key)) {
+                        ignored.check(key, value, keyNode, field, allow);
                     } else {
                         reader.error(keyNode, field, "unknown field");
                     }
@@ -132,53 +157,10 @@ final class RoleReader {
         return new RoleConditions(groups, kubeUsers);
     }
 
-    @CheckForNull
-    private Duration options(Node node, String path) {
-        if (NodeReader.isNull(node)) {
-            return null;
-        }
-        Map<String, NodeTuple> fields = reader.mapping(node, path);
-        if (fields == null) {
-            return null;
-        }
-        Duration max = null;
-        for (Map.Entry<String, NodeTuple> e : fields.entrySet()) {
-            String field = path + "." + e.getKey();
-            Node value = e.getValue().getValueNode();
-            if (e.getKey().equals("max_session_ttl")) {
-                String text = reader.string(value, field);
-                if (text == null) {
-                    continue;
-                }
-                if (text.equals("never")) {
-                    reader.warning(value, field, "\"never\" sets no maximum for this role; the default maximum of "
-                            + Ttl.format(Ttl.DEFAULT_MAXIMUM) + " applies unless another role sets one "
-                            + "(certificates here are never open-ended)");
-                    continue;
-                }
-                try {
-                    max = Ttl.parseRoleMaximum(text, field);
-                } catch (InvalidInputException ex) {
-                    reader.error(value, field, ex.getMessage().substring(field.length() + 2));
-                    continue;
-                }
-                if (max.compareTo(Ttl.MINIMUM) < 0) {
-                    reader.error(value, field, MessageText.quote(text) + " is shorter than the minimum certificate "
-                            + "lifetime " + Ttl.format(Ttl.MINIMUM));
-                    max = null;
-                }
-            } else {
-                reader.warning(e.getValue().getKeyNode(), field, "is ignored: it has no effect on Kubernetes client "
-                        + "certificates issued by this signer");
-            }
-        }
-        return max;
-    }
-
     /** A list of Kubernetes group or user names, templates checked. */
     private List<String> names(Node node, String field, boolean allow) {
         List<String> out = new ArrayList<>();
-        List<Node> items = reader.items(node, field);
+        List<Node> items = reader.list(node, field);
         for (int i = 0; i < items.size(); i++) {
             String item = reader.string(items.get(i), field + "[" + i + "]");
             if (item == null) {
@@ -216,44 +198,5 @@ final class RoleReader {
             }
         }
         return out;
-    }
-
-    private static boolean isWildcardLabels(Node node) {
-        if (NodeReader.isNull(node)) {
-            return true;
-        }
-        if (!(node instanceof MappingNode m) || m.getValue().size() != 1) {
-            return false;
-        }
-        NodeTuple t = m.getValue().get(0);
-        if (!"*".equals(NodeReader.scalarText(t.getKeyNode()))) {
-            return false;
-        }
-        return isWildcardValue(t.getValueNode());
-    }
-
-    private static boolean isWildcardResources(Node node) {
-        if (NodeReader.isNull(node)) {
-            return true;
-        }
-        if (!(node instanceof SequenceNode seq) || seq.getValue().size() != 1
-                || !(seq.getValue().get(0) instanceof MappingNode m)) {
-            return false;
-        }
-        for (NodeTuple t : m.getValue()) {
-            String key = NodeReader.scalarText(t.getKeyNode());
-            if (key == null || !RESOURCE_FIELDS.contains(key) || !isWildcardValue(t.getValueNode())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code '*'} or {@code ['*']}. */
-    private static boolean isWildcardValue(Node v) {
-        if (v instanceof SequenceNode seq) {
-            return seq.getValue().size() == 1 && "*".equals(NodeReader.scalarText(seq.getValue().get(0)));
-        }
-        return "*".equals(NodeReader.scalarText(v));
     }
 }

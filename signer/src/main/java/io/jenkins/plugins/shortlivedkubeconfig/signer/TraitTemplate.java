@@ -62,7 +62,8 @@ final class TraitTemplate {
             throw new IllegalArgumentException(MessageText.quote(text) + ": internal." + MessageText.printable(trait, 100) + " is not a Teleport "
                     + "internal trait; use external." + MessageText.printable(trait, 100) + " for a trait of your own");
         }
-        return new TraitTemplate(m.group(1), namespace, trait, m.group(4));
+        // As Teleport does: white space before the prefix and after the suffix is not part of the names.
+        return new TraitTemplate(m.group(1).stripLeading(), namespace, trait, m.group(4).stripTrailing());
     }
 
     /** The trait the template reads, e.g. {@code kubernetes_groups}. */

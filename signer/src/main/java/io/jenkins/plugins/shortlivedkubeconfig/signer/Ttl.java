@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Durations in Go's {@code time.ParseDuration} syntax, as {@code tctl --ttl} and Teleport's
  * {@code max_session_ttl} take them: {@code 25h}, {@code 90m}, {@code 1h30m}, {@code 1.5h}, {@code 300s}.
- * Units: ns, us (µs), ms, s, m, h; {@link #parseRoleMaximum} also takes Teleport's {@code d} (days).
+ * Units: ns, us (µs), ms, s, m, h; {@link #parseRoleMaximum} also takes Teleport's {@code d} (days), {@code mo} (30
+ * days) and {@code y} (365 days), as Teleport's own duration type does.
  */
 public final class Ttl {
     /** The shortest certificate lifetime we issue: below it clock skew and start-up eat the whole validity. */
@@ -30,7 +31,7 @@ public final class Ttl {
         return parse(text, source, false);
     }
 
-    /** Like {@link #parse} but also accepts Teleport's {@code d} unit (24 hours). */
+    /** Like {@link #parse} but also accepts Teleport's {@code d} (24 hours), {@code mo} (30 d) and {@code y} (365 d). */
     public static Duration parseRoleMaximum(String text, String source) throws InvalidInputException {
         return parse(text, source, true);
     }
@@ -89,6 +90,8 @@ public final class Ttl {
                 case "m" -> 60_000_000_000L;
                 case "h" -> 3_600_000_000_000L;
                 case "d" -> days ? 86_400_000_000_000L : -1L;
+                case "mo" -> days ? 30 * 86_400_000_000_000L : -1L;
+                case "y" -> days ? 365 * 86_400_000_000_000L : -1L;
                 default -> -1L;
             };
             if (perUnit < 0) {
@@ -114,7 +117,7 @@ public final class Ttl {
     }
 
     private static String units(boolean days) {
-        return days ? "d, h, m, s, ms, us, ns" : "h, m, s, ms, us, ns";
+        return days ? "y, mo, d, h, m, s, ms, us, ns" : "h, m, s, ms, us, ns";
     }
 
     /** Formats a duration the short way tctl users write it: {@code 25h}, {@code 1h30m}, {@code 45s}. */

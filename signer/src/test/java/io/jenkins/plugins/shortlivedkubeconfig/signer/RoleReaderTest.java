@@ -46,8 +46,9 @@ class RoleReaderTest {
     @Test
     void refusesVersionsItDoesNotRead() {
         assertThat(read("v4", "allow: {}\n")).isNull();
-        assertThat(documents.problems()).containsExactly(
-                "robots.yaml:2: role \"r\": version: role version \"v4\" is not supported (supported: v5, v6, v7)");
+        assertThat(documents.problems()).containsExactly("robots.yaml:2: role \"r\": version: role version \"v4\" is "
+                + "not supported (supported: v5, v6, v7); Teleport still reads it with older defaults (v3 roles allow "
+                + "every cluster label): make the role v5 or later");
     }
 
     @Test

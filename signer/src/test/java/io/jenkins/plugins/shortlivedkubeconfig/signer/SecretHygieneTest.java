@@ -365,6 +365,9 @@ class SecretHygieneTest {
         instances.put(PolicyContents.class, contents);
         instances.put(DocumentHeader.class, DocumentHeader.read(documents.get(0), nodes));
         instances.put(RoleReader.class, new RoleReader(nodes));
+        instances.put(RoleOptionsReader.class, new RoleOptionsReader(nodes));
+        instances.put(IgnoredConditions.class, new IgnoredConditions(nodes));
+        instances.put(KubernetesResourceRules.class, new KubernetesResourceRules(nodes));
         instances.put(UserReader.class, new UserReader(nodes));
         UserReader.Read user = new UserReader(nodes).read(DocumentHeader.read(documents.get(3), nodes));
         instances.put(UserReader.Read.class, user);
