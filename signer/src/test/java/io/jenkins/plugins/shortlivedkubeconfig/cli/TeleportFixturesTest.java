@@ -10,7 +10,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,5 +92,26 @@ class TeleportFixturesTest {
                 assertThat(text).startsWith("#").contains("gravitational/teleport").containsPattern("commit [0-9a-f]{40}");
             }
         }
+    }
+
+    /** signer/TELEPORT-COMPATIBILITY.md names a test for every rule: each must exist. */
+    @Test
+    void everyTestTheCompatibilityTableNamesExists() throws Exception {
+        String table = Files.readString(Path.of("TELEPORT-COMPATIBILITY.md"));
+        Matcher m = Pattern.compile("`([A-Z][A-Za-z]*Test)\\.([a-zA-Z_]+)`").matcher(table);
+        int found = 0;
+        while (m.find()) {
+            Class<?> test;
+            try {
+                test = Class.forName("io.jenkins.plugins.shortlivedkubeconfig.signer." + m.group(1));
+            } catch (ClassNotFoundException e) {
+                test = Class.forName("io.jenkins.plugins.shortlivedkubeconfig.cli." + m.group(1));
+            }
+            String method = m.group(2);
+            assertThat(Arrays.stream(test.getDeclaredMethods()).map(java.lang.reflect.Method::getName))
+                    .as(m.group()).contains(method);
+            found++;
+        }
+        assertThat(found).isGreaterThan(60);
     }
 }
