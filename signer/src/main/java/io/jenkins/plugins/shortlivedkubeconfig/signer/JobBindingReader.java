@@ -85,9 +85,10 @@ final class JobBindingReader {
         if (!spec.containsKey("jobs") || (jobs.isEmpty() && !reader.hasErrors())) {
             reader.error(specNode, label + ": spec.jobs", "is required: list job full name patterns, e.g. deploy/**");
         }
-        if (header.name() == null) {
+        String name = header.name();
+        if (name == null) {
             return null;
         }
-        return new Read(new JobBinding(header.name(), bound, jobs, header.where(reader.log())), userReferences);
+        return new Read(new JobBinding(name, bound, jobs, header.where(reader.log())), userReferences);
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,6 +98,7 @@ final class KubernetesResourceRules {
         return ok;
     }
 
+    @CheckForNull
     private String text(Map<String, NodeTuple> fields, String key, String at) {
         NodeTuple t = fields.get(key);
         return t == null ? null : reader.string(t.getValueNode(), at + "." + key);

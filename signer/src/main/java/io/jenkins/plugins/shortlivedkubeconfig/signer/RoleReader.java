@@ -37,9 +37,11 @@ final class RoleReader {
     /** The role, or null when it has errors (reported). */
     @CheckForNull
     Role read(DocumentHeader header) {
-        if (header.version() != null && (header.version().equals("v3") || header.version().equals("v4"))) {
+        String name = header.name();
+        String givenVersion = header.version();
+        if (givenVersion != null && (givenVersion.equals("v3") || givenVersion.equals("v4"))) {
             reader.error(header.versionNode(), header.label() + ": version", "role version "
-                    + MessageText.quote(header.version()) + " is not supported (supported: v5, v6, v7); Teleport "
+                    + MessageText.quote(givenVersion) + " is not supported (supported: v5, v6, v7); Teleport "
                     + "still reads it with older defaults (v3 roles allow every cluster label): make the role v5 or "
                     + "later");
             return null;
@@ -48,13 +50,14 @@ final class RoleReader {
             return null;
         }
         String label = header.label();
-        if (header.name() != null && SYSTEM_ROLES.contains(header.name())) {
-            reader.error(header.metadata().get("name").getValueNode(), label + ": metadata.name",
-                    MessageText.quote(header.name()) + " is the name of a Teleport system role (Teleport refuses it "
+        Map<String, NodeTuple> metadata = header.metadata();
+        if (name != null && metadata != null && SYSTEM_ROLES.contains(name)) {
+            reader.error(metadata.get("name").getValueNode(), label + ": metadata.name",
+                    MessageText.quote(name) + " is the name of a Teleport system role (Teleport refuses it "
                     + "too)");
             return null;
         }
-        String version = header.version() == null ? "v7" : header.version();
+        String version = givenVersion == null ? "v7" : givenVersion;
         RoleConditions allow = RoleConditions.NONE;
         RoleConditions deny = RoleConditions.NONE;
         boolean allowsResources = false;
@@ -88,10 +91,10 @@ final class RoleReader {
                     + "pods out; add kubernetes_resources: " + KubernetesResourceRules.wildcard(false)
                     + " to allow them, or make the role v7");
         }
-        if (header.name() == null || header.version() == null || allow == null || deny == null) {
+        if (name == null || givenVersion == null || allow == null || deny == null) {
             return null;
         }
-        return new Role(header.name(), header.version(), allow, deny, maxTtl, header.where(reader.log()));
+        return new Role(name, givenVersion, allow, deny, maxTtl, header.where(reader.log()));
     }
 
     private static boolean hasField(Node conditions, String key) {

@@ -92,10 +92,11 @@ final class UserReader {
         if (!spec.containsKey("roles")) {
             reader.error(specNode, label + ": spec.roles", "is required: list the roles this user holds");
         }
-        if (header.name() == null) {
+        String name = header.name();
+        if (name == null) {
             return null;
         }
-        return new Read(new RobotUser(header.name(), roleNames, traits, expires != null ? expires : specExpires,
+        return new Read(new RobotUser(name, roleNames, traits, expires != null ? expires : specExpires,
                 header.where(reader.log())), roleReferences);
     }
 
