@@ -61,7 +61,7 @@ public record AuditQuery(@CheckForNull String outcome, @CheckForNull String robo
         if (o != null) {
             o = o.toLowerCase(Locale.ROOT);
             if (!o.equals("issued") && !o.equals("refused")) {
-                problems.add("outcome: " + PolicyParser.quote(o) + " is neither issued nor refused");
+                problems.add("outcome: " + MessageText.quote(o) + " is neither issued nor refused");
             }
         }
         for (String[] field : new String[][] {{"robot user", robotUser}, {"job", job}, {"caller", caller},
@@ -72,7 +72,7 @@ public record AuditQuery(@CheckForNull String outcome, @CheckForNull String robo
         }
         String s = blankToNull(serial);
         if (s != null && !s.toLowerCase(Locale.ROOT).replaceFirst("^0x", "").replace(":", "").matches("[0-9a-f]+")) {
-            problems.add("serial: " + PolicyParser.quote(s) + " is not a hexadecimal serial number");
+            problems.add("serial: " + MessageText.quote(s) + " is not a hexadecimal serial number");
         }
         Integer b = number(build, "build", problems);
         Integer p = number(page, "page", problems);
@@ -102,7 +102,7 @@ public record AuditQuery(@CheckForNull String outcome, @CheckForNull String robo
             return null;
         }
         if (!t.matches("[0-9]{1,9}")) {
-            problems.add(field + ": " + PolicyParser.quote(t) + " is not a number");
+            problems.add(field + ": " + MessageText.quote(t) + " is not a number");
             return null;
         }
         return Integer.valueOf(t);

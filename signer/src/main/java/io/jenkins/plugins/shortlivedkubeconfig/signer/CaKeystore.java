@@ -100,7 +100,7 @@ public final class CaKeystore {
                     + "-delete -alias NAME`");
         }
         String alias = keys.get(0);
-        String entry = source + ": entry " + PolicyParser.quote(alias);
+        String entry = source + ": entry " + MessageText.quote(alias);
         Key key;
         Certificate certificate;
         try {
@@ -130,6 +130,6 @@ public final class CaKeystore {
     }
 
     private static String aliases(List<String> aliases) {
-        return aliases.stream().sorted().map(PolicyParser::quote).collect(Collectors.joining(", "));
+        return aliases.stream().sorted().map(MessageText::quote).collect(Collectors.joining(", "));
     }
 }

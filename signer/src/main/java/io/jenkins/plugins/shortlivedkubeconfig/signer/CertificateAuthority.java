@@ -2,8 +2,8 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -28,20 +28,12 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -141,8 +133,8 @@ public final class CertificateAuthority {
      */
     public static CertificateAuthority generate(String commonName, Duration lifetime, KeyAlgorithm algorithm,
                                                 Clock clock) throws InvalidInputException {
-        if (commonName.isBlank() || PolicyParser.nameProblem(commonName) != null) {
-            throw new InvalidInputException("CA name: " + PolicyParser.quote(commonName)
+        if (commonName.isBlank() || KubernetesName.problem(commonName) != null) {
+            throw new InvalidInputException("CA name: " + MessageText.quote(commonName)
                     + " is not usable as a subject name");
         }
         if (lifetime.compareTo(Duration.ofHours(1)) < 0) {
@@ -151,54 +143,38 @@ public final class CertificateAuthority {
         SecureRandom random = Randomness.current();
         KeyPair pair = algorithm.generate(random);
         Instant now = clock.instant();
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        X500Name name = CertificateProfile.caSubject(commonName);
         try {
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, serial(random),
-                    Date.from(now.minus(Issuer.CLOCK_SKEW)), Date.from(now.plus(lifetime)), name,
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, CertificateProfile.serial(random),
+                    Date.from(now.minus(CertificateProfile.CLOCK_SKEW)), Date.from(now.plus(lifetime)), name,
                     SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()));
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    ext.createSubjectKeyIdentifier(pair.getPublic()));
+            CertificateProfile.addCaExtensions(builder, pair.getPublic());
             ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(pair.getPrivate()))
                     .setSecureRandom(random).build(pair.getPrivate());
             X509Certificate cert = Pem.toX509(builder.build(signer).getEncoded(), "generated CA");
             return new CertificateAuthority(cert, pair.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create a CA certificate", e);
         }
     }
 
     /**
-     * Signs a client certificate for {@code publicKey}: CN = {@code commonName}, one O per group, key usage
-     * digitalSignature (+ keyEncipherment for RSA), extended key usage clientAuth only, CA:false, subject and
-     * authority key identifiers, a 128-bit random serial.
+     * Signs a client certificate for {@code publicKey}: CN = {@code commonName}, one O per group, with the fixed
+     * fields of {@link CertificateProfile} (clientAuth only, CA:false, key identifiers, a 128-bit random serial).
      */
     X509Certificate signClient(PublicKey publicKey, String commonName, List<String> groups, Instant notBefore,
                                Instant notAfter) {
         SecureRandom random = Randomness.current();
-        X500NameBuilder subjectName = new X500NameBuilder(BCStyle.INSTANCE);
-        for (String group : groups) {
-            subjectName.addRDN(BCStyle.O, group);
-        }
-        subjectName.addRDN(BCStyle.CN, commonName);
         try {
             SubjectPublicKeyInfo publicKeyInfo = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, serial(random),
-                    Date.from(notBefore), Date.from(notAfter), subjectName.build(), publicKeyInfo);
-            int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    new BcX509ExtensionUtils().createSubjectKeyIdentifier(publicKeyInfo));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    new AuthorityKeyIdentifier(subjectKeyIdentifier));
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, CertificateProfile.serial(random),
+                    Date.from(notBefore), Date.from(notAfter), CertificateProfile.clientSubject(commonName, groups),
+                    publicKeyInfo);
+            CertificateProfile.addClientExtensions(builder, publicKeyInfo, publicKey.getAlgorithm(),
+                    subjectKeyIdentifier);
             X509CertificateHolder holder = builder.build(new ClientSigner(random));
             return Pem.toX509(holder.getEncoded(), "issued certificate");
-        } catch (java.io.IOException | InvalidInputException | RuntimeOperatorException e) {
+        } catch (IOException | InvalidInputException | RuntimeOperatorException e) {
             throw new IllegalStateException("cannot sign a client certificate", e);
         }
     }
@@ -327,14 +303,6 @@ public final class CertificateAuthority {
     @Override
     public String toString() {
         return "CertificateAuthority[" + subject() + ", not after " + notAfter() + "]";
-    }
-
-    private static BigInteger serial(SecureRandom random) {
-        BigInteger serial;
-        do {
-            serial = new BigInteger(128, random);
-        } while (serial.signum() == 0);
-        return serial;
     }
 
     private static String signatureAlgorithm(PrivateKey key) {

@@ -33,7 +33,7 @@ public record ClusterEndpoint(String name, String server, @CheckForNull String s
                                      @CheckForNull String tlsServerName, @CheckForNull String namespace)
             throws InvalidInputException {
         if (name == null || !CLUSTER_NAME.matcher(name).matches() || name.length() > 253) {
-            throw new InvalidInputException(NAME_FIELD + ": " + PolicyParser.quote(String.valueOf(name)) + " is not a valid name (letters, digits "
+            throw new InvalidInputException(NAME_FIELD + ": " + MessageText.quote(String.valueOf(name)) + " is not a valid name (letters, digits "
                     + "and - _ . @ :, starting with a letter or digit)");
         }
         if (server == null || server.isBlank()) {
@@ -43,15 +43,15 @@ public record ClusterEndpoint(String name, String server, @CheckForNull String s
         try {
             uri = new URI(server.strip());
         } catch (URISyntaxException e) {
-            throw new InvalidInputException(SERVER_FIELD + ": " + PolicyParser.quote(server) + " is not a URL");
+            throw new InvalidInputException(SERVER_FIELD + ": " + MessageText.quote(server) + " is not a URL");
         }
         if (!"https".equals(uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT))
                 || uri.getHost() == null) {
-            throw new InvalidInputException(SERVER_FIELD + ": " + PolicyParser.quote(server) + " must be an https:// URL with a host; client "
+            throw new InvalidInputException(SERVER_FIELD + ": " + MessageText.quote(server) + " must be an https:// URL with a host; client "
                     + "certificates are only sent over TLS");
         }
         if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new InvalidInputException(SERVER_FIELD + ": " + PolicyParser.quote(server) + " must not contain user info, a query or a fragment");
+            throw new InvalidInputException(SERVER_FIELD + ": " + MessageText.quote(server) + " must not contain user info, a query or a fragment");
         }
         String ca = serverCaPem == null || serverCaPem.isBlank() ? null : serverCaPem.strip() + "\n";
         if (ca != null) {
@@ -59,11 +59,11 @@ public record ClusterEndpoint(String name, String server, @CheckForNull String s
         }
         String sni = blankToNull(tlsServerName);
         if (sni != null && (!HOST_NAME.matcher(sni).matches() || sni.length() > 253)) {
-            throw new InvalidInputException(TLS_SERVER_NAME_FIELD + ": " + PolicyParser.quote(sni) + " is not a host name");
+            throw new InvalidInputException(TLS_SERVER_NAME_FIELD + ": " + MessageText.quote(sni) + " is not a host name");
         }
         String ns = blankToNull(namespace);
         if (ns != null && (!DNS_LABEL.matcher(ns).matches() || ns.length() > 63)) {
-            throw new InvalidInputException(NAMESPACE_FIELD + ": " + PolicyParser.quote(ns) + " is not a Kubernetes namespace name (lower-case "
+            throw new InvalidInputException(NAMESPACE_FIELD + ": " + MessageText.quote(ns) + " is not a Kubernetes namespace name (lower-case "
                     + "letters, digits and '-', at most 63 characters)");
         }
         return new ClusterEndpoint(name, server.strip(), ca, sni, ns);

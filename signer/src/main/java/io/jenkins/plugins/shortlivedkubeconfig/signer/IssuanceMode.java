@@ -39,7 +39,7 @@ public enum IssuanceMode {
                 return mode;
             }
         }
-        throw new InvalidInputException(source + ": " + PolicyParser.quote(text) + " is not an issuance mode (use "
+        throw new InvalidInputException(source + ": " + MessageText.quote(text) + " is not an issuance mode (use "
                 + Arrays.stream(values()).map(IssuanceMode::id).collect(Collectors.joining(" or ")) + ")");
     }
 

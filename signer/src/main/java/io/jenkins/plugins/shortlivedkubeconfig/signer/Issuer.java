@@ -17,9 +17,6 @@ import java.util.Objects;
  * policy and share it.
  */
 public final class Issuer {
-    /** NotBefore is back-dated by this much: API servers check validity to the second, with no skew allowance. */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
-
     private final CertificateAuthority ca;
     private final RobotPolicy policy;
     private final Clock clock;
@@ -102,7 +99,7 @@ public final class Issuer {
                     + Ttl.format(grant.maxTtl()) + " (" + grant.maxTtlSource() + "); ask for "
                     + Ttl.format(grant.maxTtl()) + " or less");
         }
-        Instant notBefore = now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = CertificateProfile.notBefore(now);
         Instant notAfter = now.plus(ttl).truncatedTo(ChronoUnit.SECONDS);
         if (notAfter.isAfter(ca.notAfter())) {
             throw new PolicyRefusal("ttl-beyond-ca-expiry", "ttl: " + Ttl.format(ttl) + " would end at " + notAfter

@@ -51,18 +51,18 @@ public final class JobPattern {
             throw new IllegalArgumentException("a job pattern must be at most 1024 characters");
         }
         if (glob.startsWith("/") || glob.endsWith("/")) {
-            throw new IllegalArgumentException(PolicyParser.quote(glob) + " starts or ends with '/'; write job full names "
+            throw new IllegalArgumentException(MessageText.quote(glob) + " starts or ends with '/'; write job full names "
                     + "without a leading or trailing slash, e.g. deploy/**");
         }
         for (int i = 0; i < glob.length(); i++) {
             if (Character.isISOControl(glob.charAt(i))) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + " contains a control character");
+                throw new IllegalArgumentException(MessageText.quote(glob) + " contains a control character");
             }
         }
         List<Segment> segments = new ArrayList<>();
         for (String text : glob.split("/", -1)) {
             if (text.isEmpty()) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + " has an empty segment ('//')");
+                throw new IllegalArgumentException(MessageText.quote(glob) + " has an empty segment ('//')");
             }
             if (text.equals("**")) {
                 if (segments.isEmpty() || segments.get(segments.size() - 1) != Segment.GLOBSTAR) {
@@ -71,7 +71,7 @@ public final class JobPattern {
                 continue;
             }
             if (text.contains("**")) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
+                throw new IllegalArgumentException(MessageText.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
             }
             segments.add(Segment.of(text));
         }
@@ -90,7 +90,7 @@ public final class JobPattern {
         if (!isWildcard(first)) {
             return null;
         }
-        return PolicyParser.quote(glob) + ": the first segment " + PolicyParser.quote(first) + " must be a literal "
+        return MessageText.quote(glob) + ": the first segment " + MessageText.quote(first) + " must be a literal "
                 + "folder or job name, without '*', '?' or '**': anyone who can create or rename an item chooses its "
                 + "name, so a pattern must start at a folder an administrator names, e.g. deploy/** or deploy/api/main";
     }
@@ -105,11 +105,11 @@ public final class JobPattern {
         String[] texts = glob.split("/", -1);
         for (int i = 1; i < texts.length - 1; i++) {
             if (isWildcard(texts[i])) {
-                String folder = PolicyParser.quote(String.join("/", Arrays.copyOf(texts, i)));
+                String folder = MessageText.quote(String.join("/", Arrays.copyOf(texts, i)));
                 String matching = texts[i].equals("**")
-                        ? "folders at any depth below it, which " + PolicyParser.quote("**") + " matches,"
-                        : "a folder matching " + PolicyParser.quote(texts[i]);
-                return PolicyParser.quote(glob) + ": anyone who can create, rename or move items in folder " + folder
+                        ? "folders at any depth below it, which " + MessageText.quote("**") + " matches,"
+                        : "a folder matching " + MessageText.quote(texts[i]);
+                return MessageText.quote(glob) + ": anyone who can create, rename or move items in folder " + folder
                         + " can create " + matching + " and so choose job names this pattern matches; bind folders "
                         + "whose item creation is restricted, or name the folder instead of matching it";
             }

@@ -47,7 +47,7 @@ public record KubeconfigRequest(@CheckForNull String cluster, @CheckForNull Stri
      */
     public static void checkVariable(@CheckForNull String variable) throws InvalidInputException {
         if (variable != null && !VARIABLE_NAME.matcher(variable).matches()) {
-            throw new InvalidInputException("variable: " + PolicyParser.quote(variable) + " is not an environment "
+            throw new InvalidInputException("variable: " + MessageText.quote(variable) + " is not an environment "
                     + "variable name (letters, digits and '_', not starting with a digit, at most 128 characters)");
         }
     }

@@ -2,6 +2,8 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -9,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * What a kubeconfig's current context holds, read without exposing secrets: server, namespace, and the client
@@ -34,27 +38,27 @@ public record KubeconfigSummary(String context, String cluster, String server, @
      * @throws InvalidInputException naming the file and the field that is missing or wrong
      */
     public static KubeconfigSummary read(byte[] bytes, String source) throws InvalidInputException {
-        if (bytes.length > PolicyParser.MAX_BYTES) {
+        if (bytes.length > YamlDocuments.MAX_BYTES) {
             throw new InvalidInputException(source + ": " + bytes.length + " bytes is too large for a kubeconfig");
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             throw new InvalidInputException(source + ": not UTF-8 text");
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(PolicyParser.MAX_ALIASES);
-        options.setNestingDepthLimit(PolicyParser.MAX_NESTING);
-        options.setCodePointLimit(PolicyParser.MAX_BYTES);
+        options.setMaxAliasesForCollections(YamlDocuments.MAX_ALIASES);
+        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
+        options.setCodePointLimit(YamlDocuments.MAX_BYTES);
         Object root;
         try {
             root = new Yaml(new SafeConstructor(options)).load(new StringReader(text));
         } catch (RuntimeException e) { // YAMLException and the rest
             // SnakeYAML's messages quote the input, which may hold key data: say only where it failed.
             // Its constructor also throws plain runtime exceptions for some tags (e.g. "!!seq x": ClassCastException).
-            String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+            String where = e instanceof MarkedYAMLException m && m.getProblemMark() != null
                     ? " at line " + (m.getProblemMark().getLine() + 1) : "";
             throw new InvalidInputException(source + ": not valid YAML" + where);
         }
@@ -114,14 +118,14 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         throw new InvalidInputException(source + ": " + field + " has no entry named " + quoted(name));
     }
 
-    private static final java.util.regex.Pattern KEY_LIKE = java.util.regex.Pattern.compile("[A-Za-z0-9+/=]{20,}");
+    private static final Pattern KEY_LIKE = Pattern.compile("[A-Za-z0-9+/=]{20,}");
 
     /**
      * A name from the file as a message shows it: printable and short. The file holds a private key, so a value
      * that could be part of it (a long run of base64 characters) is described, not shown.
      */
     private static String shown(String name) {
-        return hidden(name) ? "(a value of " + name.length() + " characters, not shown)" : PolicyParser.printable(name, 100);
+        return hidden(name) ? "(a value of " + name.length() + " characters, not shown)" : MessageText.printable(name, 100);
     }
 
     private static String quoted(String name) {

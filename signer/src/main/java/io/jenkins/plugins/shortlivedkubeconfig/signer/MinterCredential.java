@@ -56,7 +56,7 @@ public interface MinterCredential {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(0);
-        options.setNestingDepthLimit(PolicyParser.MAX_NESTING);
+        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
         options.setCodePointLimit(PolicyParser.MAX_BYTES);
         Object root;
         try {

@@ -3,9 +3,11 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -184,10 +186,10 @@ public final class PrivateFiles {
                 out.write(buffer);
             }
             out.force(true);
-        } catch (java.nio.channels.ClosedChannelException | java.nio.file.FileSystemException e) {
+        } catch (ClosedChannelException | FileSystemException e) {
             throw e; // an interrupt keeps its type; a file system error already names its file
         } catch (IOException e) {
-            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(shown.toString(), null,
+            FileSystemException named = new FileSystemException(shown.toString(), null,
                     e.getMessage());
             named.initCause(e);
             throw named;

@@ -57,7 +57,7 @@ public final class RobotPolicy {
         Objects.requireNonNull(robotUser, "robotUser");
         RobotProfile profile = profiles.get(robotUser);
         if (profile == null) {
-            String message = "robot user " + PolicyParser.quote(robotUser) + " is not defined in the policy";
+            String message = "robot user " + MessageText.quote(robotUser) + " is not defined in the policy";
             // A CA holder (no requester) may see every name; a build sees only what its own job may use.
             throw new PolicyRefusal("unknown-robot-user",
                     requester == null ? message + known(profiles.keySet()) : message + boundTo(requester),
@@ -65,20 +65,20 @@ public final class RobotPolicy {
         }
         if (requester != null && requester.isBuild() && !profile.allowsJob(requester.name())) {
             String job = requester.name();
-            String message = "job " + PolicyParser.quote(job) + " may not act as robot user "
-                    + PolicyParser.quote(robotUser) + ": no job_binding for this user matches this job";
+            String message = "job " + MessageText.quote(job) + " may not act as robot user "
+                    + MessageText.quote(robotUser) + ": no job_binding for this user matches this job";
             throw new PolicyRefusal("job-not-allowed", message + boundTo(requester),
                     jobRefusalDetail(profile, job));
         }
         if (requester != null && !requester.isBuild() && !allowsCaller(robotUser, requester)) {
-            String message = "Jenkins user " + PolicyParser.quote(requester.name()) + " may not act as robot user "
-                    + PolicyParser.quote(robotUser) + ": no caller_binding for this user names this Jenkins user "
+            String message = "Jenkins user " + MessageText.quote(requester.name()) + " may not act as robot user "
+                    + MessageText.quote(robotUser) + ": no caller_binding for this user names this Jenkins user "
                     + "or one of its groups";
             throw new PolicyRefusal("caller-not-allowed", message + boundTo(requester),
                     callerRefusalDetail(robotUser, requester));
         }
         if (!profile.grantsKubernetesAccess()) {
-            throw new PolicyRefusal("no-kubernetes-access", "robot user " + PolicyParser.quote(robotUser)
+            throw new PolicyRefusal("no-kubernetes-access", "robot user " + MessageText.quote(robotUser)
                     + " grants no Kubernetes access: its roles (" + String.join(", ", profile.roles())
                     + ") leave no kubernetes_groups and no kubernetes_users after deny rules");
         }
@@ -91,22 +91,22 @@ public final class RobotPolicy {
                 List<String> choices = profile.kubernetesUsers().isEmpty() ? List.of(robotUser)
                         : profile.kubernetesUsers();
                 throw new PolicyRefusal("kubernetes-user-not-allowed", "Kubernetes user "
-                        + PolicyParser.quote(kubernetesUser) + " is not allowed for robot user "
-                        + PolicyParser.quote(robotUser) + "; allowed: " + String.join(", ", choices));
+                        + MessageText.quote(kubernetesUser) + " is not allowed for robot user "
+                        + MessageText.quote(robotUser) + "; allowed: " + String.join(", ", choices));
             }
             cn = kubernetesUser;
         } else {
             cn = profile.defaultKubernetesUser();
             if (cn == null) {
-                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + PolicyParser.quote(robotUser)
+                throw new PolicyRefusal("kubernetes-user-ambiguous", "robot user " + MessageText.quote(robotUser)
                         + " may act as several Kubernetes users (" + String.join(", ", profile.kubernetesUsers())
                         + "); choose one explicitly");
             }
         }
         // Deny wins for the CN as for groups: the fallback CN (the robot user's own name) is no exception.
         if (profile.deniesKubernetesUser(cn)) {
-            throw new PolicyRefusal("kubernetes-user-denied", "Kubernetes user " + PolicyParser.quote(cn)
-                    + " is denied to robot user " + PolicyParser.quote(robotUser)
+            throw new PolicyRefusal("kubernetes-user-denied", "Kubernetes user " + MessageText.quote(cn)
+                    + " is denied to robot user " + MessageText.quote(robotUser)
                     + " by spec.deny.kubernetes_users of its roles (" + String.join(", ", profile.roles())
                     + "); allow another Kubernetes user in a role, or remove the deny rule");
         }
@@ -132,9 +132,9 @@ public final class RobotPolicy {
     }
 
     private String callerRefusalDetail(String robotUser, Requester caller) {
-        String head = "Jenkins user " + PolicyParser.quote(caller.name()) + " (groups: "
-                + (caller.groups().isEmpty() ? "none" : caller.groups().stream().map(PolicyParser::quote)
-                .collect(Collectors.joining(", "))) + ") may not act as robot user " + PolicyParser.quote(robotUser);
+        String head = "Jenkins user " + MessageText.quote(caller.name()) + " (groups: "
+                + (caller.groups().isEmpty() ? "none" : caller.groups().stream().map(MessageText::quote)
+                .collect(Collectors.joining(", "))) + ") may not act as robot user " + MessageText.quote(robotUser);
         List<CallerBinding> bound = callerBindingsFor(robotUser);
         if (bound.isEmpty()) {
             return head + ": no caller_binding names this user, so no caller may use it; add a caller_binding with "
@@ -148,11 +148,11 @@ public final class RobotPolicy {
 
     private static String jobRefusalDetail(RobotProfile profile, String job) {
         if (profile.jobs().isEmpty()) {
-            return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser()
+            return "job " + MessageText.quote(job) + " may not act as robot user \"" + profile.robotUser()
                     + "\": no job_binding names this user, so no job may use it; add a job_binding with users: ["
-                    + profile.robotUser() + "] and a jobs pattern matching " + PolicyParser.quote(job);
+                    + profile.robotUser() + "] and a jobs pattern matching " + MessageText.quote(job);
         }
-        return "job " + PolicyParser.quote(job) + " may not act as robot user \"" + profile.robotUser()
+        return "job " + MessageText.quote(job) + " may not act as robot user \"" + profile.robotUser()
                 + "\": it matches none of the job patterns for this user (" + profile.jobs().stream()
                 .map(JobPattern::glob).collect(Collectors.joining(", "))
                 + "); add a matching pattern to a job_binding for this user";

@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,6 @@ public record RobotUser(String name, List<String> roles, Map<String, List<String
         roles = List.copyOf(roles);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         traits.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        traits = java.util.Collections.unmodifiableMap(copy);
+        traits = Collections.unmodifiableMap(copy);
     }
 }

@@ -24,8 +24,8 @@ public final class ServiceAccountTokenPolicy {
      *     when its Kubernetes user is not a service account
      */
     public static ServiceAccount serviceAccount(Grant grant, String cluster, List<String> roles) throws PolicyRefusal {
-        String prefix = "robot user " + PolicyParser.quote(grant.robotUser()) + " cannot get a service-account token "
-                + "on cluster " + PolicyParser.quote(cluster) + ": ";
+        String prefix = "robot user " + MessageText.quote(grant.robotUser()) + " cannot get a service-account token "
+                + "on cluster " + MessageText.quote(cluster) + ": ";
         if (!grant.groups().isEmpty()) {
             throw new PolicyRefusal("groups-on-token-cluster", prefix + groupsReason(roles, grant.groups()));
         }
@@ -45,7 +45,7 @@ public final class ServiceAccountTokenPolicy {
         if (ttl.compareTo(MINIMUM_TTL) < 0) {
             throw new PolicyRefusal("ttl-below-token-minimum", "ttl: " + Ttl.format(ttl) + " is below "
                     + Ttl.format(MINIMUM_TTL) + ", the shortest token the Kubernetes TokenRequest API issues "
-                    + "(cluster " + PolicyParser.quote(cluster) + " uses service-account tokens); ask for "
+                    + "(cluster " + MessageText.quote(cluster) + " uses service-account tokens); ask for "
                     + Ttl.format(MINIMUM_TTL) + " or more");
         }
     }

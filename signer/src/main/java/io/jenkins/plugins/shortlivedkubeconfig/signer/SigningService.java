@@ -179,7 +179,7 @@ public final class SigningService {
                 return target;
             }
         }
-        throw new PolicyRefusal("unknown-cluster", "cluster: " + PolicyParser.quote(name) + " is not configured ("
+        throw new PolicyRefusal("unknown-cluster", "cluster: " + MessageText.quote(name) + " is not configured ("
                 + "configured: " + names() + ")");
     }
 
@@ -190,8 +190,8 @@ public final class SigningService {
     /** The robot user when the request names none: the only one the policy lets this requester use. */
     private static String defaultRobotUser(RobotPolicy policy, Requester requester) throws PolicyRefusal {
         List<String> users = policy.usersFor(requester);
-        String who = requester.isBuild() ? "job " + PolicyParser.quote(requester.name())
-                : "Jenkins user " + PolicyParser.quote(requester.name());
+        String who = requester.isBuild() ? "job " + MessageText.quote(requester.name())
+                : "Jenkins user " + MessageText.quote(requester.name());
         if (users.isEmpty()) {
             if (requester.isBuild()) {
                 throw new PolicyRefusal("no-job-binding", "no robot user of the policy may be used by " + who
@@ -214,17 +214,17 @@ public final class SigningService {
         try {
             ca = target.ca().load();
         } catch (CaUnavailableException e) {
-            throw new PolicyRefusal("ca-unavailable", "cluster " + PolicyParser.quote(target.name())
+            throw new PolicyRefusal("ca-unavailable", "cluster " + MessageText.quote(target.name())
                     + ": no usable signing CA: " + e.getMessage());
         }
         if (target.caFingerprint() == null) {
-            throw new PolicyRefusal("ca-not-pinned", "cluster " + PolicyParser.quote(target.name())
+            throw new PolicyRefusal("ca-not-pinned", "cluster " + MessageText.quote(target.name())
                     + ": the signing CA (" + target.caName() + ") has no pinned fingerprint; an administrator "
                     + "confirms the CA by saving the plugin's global configuration (or sets its fingerprint in "
                     + "Configuration as Code)");
         }
         if (!target.pins(ca)) {
-            throw new PolicyRefusal("ca-fingerprint-mismatch", "cluster " + PolicyParser.quote(target.name())
+            throw new PolicyRefusal("ca-fingerprint-mismatch", "cluster " + MessageText.quote(target.name())
                     + ": the signing CA (" + target.caName() + ") was replaced: its certificate's SHA-256 "
                     + "fingerprint is " + ca.fingerprintSha256() + ", but an administrator chose the CA with "
                     + "fingerprint " + target.caFingerprintDisplay() + "; nothing is signed until an administrator "

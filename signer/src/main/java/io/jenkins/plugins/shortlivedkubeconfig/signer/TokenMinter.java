@@ -46,7 +46,7 @@ public final class TokenMinter {
     /** How long to wait for the API server's answer once connected. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** How much later than asked a granted expiry may be: the API server's clock is not ours. */
-    public static final Duration CLOCK_TOLERANCE = Issuer.CLOCK_SKEW;
+    public static final Duration CLOCK_TOLERANCE = CertificateProfile.CLOCK_SKEW;
     /** A TokenRequest answer is a few kilobytes; anything larger is not one. */
     static final int MAX_RESPONSE_BYTES = 256 * 1024;
     /** The API server's messages are quoted up to this length. */
@@ -125,7 +125,7 @@ public final class TokenMinter {
      */
     public MintedToken mint(ServiceAccount account, Duration ttl) throws PolicyRefusal {
         if (cluster.tlsServerName() != null) {
-            throw new PolicyRefusal("tls-server-name-unsupported", "cluster " + PolicyParser.quote(cluster.name())
+            throw new PolicyRefusal("tls-server-name-unsupported", "cluster " + MessageText.quote(cluster.name())
                     + ": service-account tokens are minted over TLS that verifies the server URL's host; clear "
                     + "tls-server-name and use a server URL whose host the API server's certificate names");
         }
@@ -133,7 +133,7 @@ public final class TokenMinter {
         try {
             bearer = credential.bearerToken();
         } catch (MinterUnavailableException e) {
-            throw new PolicyRefusal("minter-unavailable", "cluster " + PolicyParser.quote(cluster.name())
+            throw new PolicyRefusal("minter-unavailable", "cluster " + MessageText.quote(cluster.name())
                     + ": no usable minter credential: " + e.getMessage());
         }
         long seconds = ttl.toSeconds();
@@ -182,7 +182,7 @@ public final class TokenMinter {
     }
 
     private String where() {
-        return "the API server of cluster " + PolicyParser.quote(cluster.name()) + " (" + cluster.server() + ")";
+        return "the API server of cluster " + MessageText.quote(cluster.name()) + " (" + cluster.server() + ")";
     }
 
     private PolicyRefusal unreachable(IOException e) {
@@ -193,13 +193,13 @@ public final class TokenMinter {
             why = "no answer within " + Ttl.format(requestTimeout);
         } else if (e instanceof SSLException) {
             why = "TLS failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-                    : ": " + PolicyParser.printable(e.getMessage(), MAX_MESSAGE)) + "); check the cluster's server "
+                    : ": " + MessageText.printable(e.getMessage(), MAX_MESSAGE)) + "); check the cluster's server "
                     + "CA (empty means the system trust store)";
         } else if (e instanceof ConnectException) {
             why = "connection refused";
         } else {
             why = e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-                    : ": " + PolicyParser.printable(e.getMessage(), MAX_MESSAGE));
+                    : ": " + MessageText.printable(e.getMessage(), MAX_MESSAGE));
         }
         return new PolicyRefusal("api-server-unreachable", "cannot reach " + where() + ": " + why
                 + "; nothing was issued (not retried)");
@@ -217,7 +217,7 @@ public final class TokenMinter {
                     + "serviceaccounts/token with resourceNames: [" + account.name() + "] in namespace "
                     + account.namespace());
             case 404 -> new PolicyRefusal("no-such-service-account", "no such service account " + account
-                    + " on cluster " + PolicyParser.quote(cluster.name()) + server + "; create it, or correct "
+                    + " on cluster " + MessageText.quote(cluster.name()) + server + "; create it, or correct "
                     + "kubernetes_users in the policy");
             case 400, 422 -> new PolicyRefusal("token-request-rejected", where() + " rejected the TokenRequest for "
                     + account + server);
@@ -231,7 +231,7 @@ public final class TokenMinter {
     private static String apiMessage(byte[] body) {
         Object parsed = parse(body);
         if (parsed instanceof Map<?, ?> status && status.get("message") instanceof String message) {
-            return PolicyParser.printable(message.strip(), MAX_MESSAGE);
+            return MessageText.printable(message.strip(), MAX_MESSAGE);
         }
         return null;
     }
@@ -241,7 +241,7 @@ public final class TokenMinter {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(0);
-        options.setNestingDepthLimit(PolicyParser.MAX_NESTING);
+        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
         options.setCodePointLimit(MAX_RESPONSE_BYTES);
         try {
             // JSON is YAML: the core already depends on SnakeYAML, and needs no JSON library for two fields.

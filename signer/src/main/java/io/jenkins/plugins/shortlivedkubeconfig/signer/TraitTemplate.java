@@ -52,17 +52,18 @@ final class TraitTemplate {
             m = BRACKET.matcher(text);
         }
         if (!m.matches()) {
-            throw new IllegalArgumentException(PolicyParser.quote(text) + " is not a supported trait template; write "
+            throw new IllegalArgumentException(MessageText.quote(text) + " is not a supported trait template; write "
                     + "{{internal.NAME}} or {{external.NAME}}, optionally with literal text around it "
                     + "(Teleport's template functions such as email.local or regexp.replace are not supported)");
         }
         String namespace = m.group(2);
         String trait = m.group(3);
         if (namespace.equals("internal") && !INTERNAL_TRAITS.contains(trait)) {
-            throw new IllegalArgumentException(PolicyParser.quote(text) + ": internal." + PolicyParser.printable(trait, 100) + " is not a Teleport "
-                    + "internal trait; use external." + PolicyParser.printable(trait, 100) + " for a trait of your own");
+            throw new IllegalArgumentException(MessageText.quote(text) + ": internal." + MessageText.printable(trait, 100) + " is not a Teleport "
+                    + "internal trait; use external." + MessageText.printable(trait, 100) + " for a trait of your own");
         }
-        return new TraitTemplate(m.group(1), namespace, trait, m.group(4));
+        // As Teleport does: white space before the prefix and after the suffix is not part of the names.
+        return new TraitTemplate(m.group(1).stripLeading(), namespace, trait, m.group(4).stripTrailing());
     }
 
     /** The trait the template reads, e.g. {@code kubernetes_groups}. */

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Durations in Go's {@code time.ParseDuration} syntax, as {@code tctl --ttl} and Teleport's
  * {@code max_session_ttl} take them: {@code 25h}, {@code 90m}, {@code 1h30m}, {@code 1.5h}, {@code 300s}.
- * Units: ns, us (µs), ms, s, m, h; {@link #parseRoleMaximum} also takes Teleport's {@code d} (days).
+ * Units: ns, us (µs), ms, s, m, h; {@link #parseRoleMaximum} also takes Teleport's {@code d} (days), {@code mo} (30
+ * days) and {@code y} (365 days), as Teleport's own duration type does.
  */
 public final class Ttl {
     /** The shortest certificate lifetime we issue: below it clock skew and start-up eat the whole validity. */
@@ -30,7 +31,7 @@ public final class Ttl {
         return parse(text, source, false);
     }
 
-    /** Like {@link #parse} but also accepts Teleport's {@code d} unit (24 hours). */
+    /** Like {@link #parse} but also accepts Teleport's {@code d} (24 hours), {@code mo} (30 d) and {@code y} (365 d). */
     public static Duration parseRoleMaximum(String text, String source) throws InvalidInputException {
         return parse(text, source, true);
     }
@@ -43,7 +44,7 @@ public final class Ttl {
         if (s.length() > MAX_LENGTH) {
             throw new InvalidInputException(source + ": duration is too long (" + s.length() + " characters)");
         }
-        String shown = PolicyParser.quote(s); // printable: the message stays one line whatever was typed
+        String shown = MessageText.quote(s); // printable: the message stays one line whatever was typed
         if (s.startsWith("-")) {
             throw new InvalidInputException(source + ": " + shown + " is negative; give a positive duration such as 1h");
         }
@@ -89,14 +90,16 @@ public final class Ttl {
                 case "m" -> 60_000_000_000L;
                 case "h" -> 3_600_000_000_000L;
                 case "d" -> days ? 86_400_000_000_000L : -1L;
+                case "mo" -> days ? 30 * 86_400_000_000_000L : -1L;
+                case "y" -> days ? 365 * 86_400_000_000_000L : -1L;
                 default -> -1L;
             };
             if (perUnit < 0) {
                 if (unit.isEmpty()) {
                     throw new InvalidInputException(source + ": " + shown + " has a number without a unit; "
-                            + "add one of h, m, s (e.g. " + PolicyParser.printable(s, MAX_LENGTH) + "h)");
+                            + "add one of h, m, s (e.g. " + MessageText.printable(s, MAX_LENGTH) + "h)");
                 }
-                throw new InvalidInputException(source + ": " + shown + " has an unknown unit " + PolicyParser.quote(unit)
+                throw new InvalidInputException(source + ": " + shown + " has an unknown unit " + MessageText.quote(unit)
                         + "; use " + units(days));
             }
             nanos = nanos.add(number.multiply(BigDecimal.valueOf(perUnit)));
@@ -114,7 +117,7 @@ public final class Ttl {
     }
 
     private static String units(boolean days) {
-        return days ? "d, h, m, s, ms, us, ns" : "h, m, s, ms, us, ns";
+        return days ? "y, mo, d, h, m, s, ms, us, ns" : "h, m, s, ms, us, ns";
     }
 
     /** Formats a duration the short way tctl users write it: {@code 25h}, {@code 1h30m}, {@code 45s}. */

@@ -84,12 +84,12 @@ class JobPatternPropertiesTest {
         if (pattern.anchorProblem() != null) {
             assertThat(problems).singleElement().satisfies(p -> {
                 assertThat(p.severity()).isEqualTo(PolicyProblem.Severity.ERROR);
-                assertThat(p.message()).isEqualTo(PolicyParser.printable(pattern.anchorProblem(), 2_000));
+                assertThat(p.message()).isEqualTo(MessageText.printable(pattern.anchorProblem(), 2_000));
             });
         } else if (pattern.wildcardFolderWarning() != null) {
             assertThat(problems).singleElement().satisfies(p -> {
                 assertThat(p.severity()).isEqualTo(PolicyProblem.Severity.WARNING);
-                assertThat(p.message()).isEqualTo(PolicyParser.printable(pattern.wildcardFolderWarning(), 2_000));
+                assertThat(p.message()).isEqualTo(MessageText.printable(pattern.wildcardFolderWarning(), 2_000));
             });
         } else {
             assertThat(problems).isEmpty();
@@ -200,12 +200,12 @@ class JobPatternPropertiesTest {
                 throw new IllegalArgumentException("a job pattern must be at most 1024 characters");
             }
             if (glob.startsWith("/") || glob.endsWith("/")) {
-                throw new IllegalArgumentException(PolicyParser.quote(glob) + " starts or ends with '/'; write job full names "
+                throw new IllegalArgumentException(MessageText.quote(glob) + " starts or ends with '/'; write job full names "
                         + "without a leading or trailing slash, e.g. deploy/**");
             }
             for (int i = 0; i < glob.length(); i++) {
                 if (Character.isISOControl(glob.charAt(i))) {
-                    throw new IllegalArgumentException(PolicyParser.quote(glob) + " contains a control character");
+                    throw new IllegalArgumentException(MessageText.quote(glob) + " contains a control character");
                 }
             }
             String[] segments = collapseGlobstars(glob.split("/", -1));
@@ -215,7 +215,7 @@ class JobPatternPropertiesTest {
                 boolean first = i == 0;
                 boolean last = i == segments.length - 1;
                 if (segment.isEmpty()) {
-                    throw new IllegalArgumentException(PolicyParser.quote(glob) + " has an empty segment ('//')");
+                    throw new IllegalArgumentException(MessageText.quote(glob) + " has an empty segment ('//')");
                 }
                 if (segment.equals("**")) {
                     if (first && last) {
@@ -228,7 +228,7 @@ class JobPatternPropertiesTest {
                     continue;
                 }
                 if (segment.contains("**")) {
-                    throw new IllegalArgumentException(PolicyParser.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
+                    throw new IllegalArgumentException(MessageText.quote(glob) + ": '**' must be a whole segment, as in a/**/b");
                 }
                 boolean afterLeadingGlobstar = i == 1 && segments[0].equals("**");
                 if (!first && !afterLeadingGlobstar) {

@@ -58,11 +58,11 @@ class PolicyParserPropertiesTest {
         assertThat(policy.profiles()).hasSameSizeAs(policy.users().keySet());
         for (RobotProfile p : policy.profiles()) {
             assertThat(p.groups()).allSatisfy(g -> {
-                assertThat(PolicyParser.nameProblem(g)).as("group %s", g).isNull();
+                assertThat(KubernetesName.problem(g)).as("group %s", g).isNull();
                 assertThat(g).doesNotContain("{{", "}}").isNotEqualTo("*");
             });
             assertThat(p.kubernetesUsers()).allSatisfy(u -> {
-                assertThat(PolicyParser.nameProblem(u)).as("user %s", u).isNull();
+                assertThat(KubernetesName.problem(u)).as("user %s", u).isNull();
                 assertThat(u).doesNotContain("{{", "}}").isNotEqualTo("*");
             });
             assertThat(p.maxTtl()).isGreaterThanOrEqualTo(Ttl.MINIMUM);

@@ -70,8 +70,10 @@ class PolicyParserTest {
     @Test
     void acceptsRoleVersionsV5ToV7AndLoginsUnused() throws Exception {
         for (String v : List.of("v5", "v6", "v7")) {
+            // A v6 role restricts pods and allows none unless it lists them (Teleport's rule): this one lists them all.
+            String resources = v.equals("v6") ? "kubernetes_resources: [{kind: pod, namespace: '*', name: '*'}]\n    " : "";
             RobotPolicy p = parser.parse(SEED.replace("version: v5", "version: " + v)
-                    .replace("kubernetes_groups:", "logins: [root]\n    kubernetes_groups:"), "robots.yaml");
+                    .replace("kubernetes_groups:", "logins: [root]\n    " + resources + "kubernetes_groups:"), "robots.yaml");
             assertThat(p.roles().get("robot").version()).isEqualTo(v);
             assertThat(p.warnings()).isEmpty();
         }
@@ -133,7 +135,7 @@ class PolicyParserTest {
 
     @Test
     void acceptsWildcardKubernetesLabelsAndResources() throws Exception {
-        String yaml = SEED.replace("kubernetes_groups:", """
+        String yaml = SEED.replace("version: v5", "version: v7").replace("kubernetes_groups:", """
                 kubernetes_labels: {'*': '*'}
                     kubernetes_resources: [{kind: '*', namespace: '*', name: '*', verbs: ['*']}]
                     kubernetes_groups:""");

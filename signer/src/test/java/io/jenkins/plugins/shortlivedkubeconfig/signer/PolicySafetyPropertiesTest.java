@@ -288,7 +288,7 @@ class PolicySafetyPropertiesTest {
             assertThat(notAfter).isBeforeOrEqualTo(user.expires());
         }
         assertThat(Duration.between(cert.getNotBefore().toInstant(), notAfter))
-                .isLessThanOrEqualTo(request.ttl().plus(Issuer.CLOCK_SKEW));
+                .isLessThanOrEqualTo(request.ttl().plus(CertificateProfile.CLOCK_SKEW));
 
         // the job
         if (request.job() != null) {

@@ -62,6 +62,7 @@ public final class PolicySeeds {
             spec:
               allow:
                 kubernetes_groups: [view]
+                kubernetes_resources: [{kind: pod, namespace: '*', name: '*'}]
               options:
                 max_session_ttl: 2d
             ---
@@ -92,7 +93,7 @@ public final class PolicySeeds {
             metadata:
               name: reader
             spec:
-              roles: viewer
+              roles: [viewer]
             ---
             kind: job_binding
             version: v1

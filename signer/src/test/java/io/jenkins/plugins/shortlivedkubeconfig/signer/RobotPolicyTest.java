@@ -36,6 +36,7 @@ class RobotPolicyTest {
             spec:
               allow:
                 kubernetes_users: [ci-bot, release-bot]
+                kubernetes_resources: [{kind: pod, namespace: '*', name: '*'}]
             ---
             kind: role
             version: v5

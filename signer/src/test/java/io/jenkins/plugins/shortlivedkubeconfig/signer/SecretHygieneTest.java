@@ -469,6 +469,33 @@ class SecretHygieneTest {
         instances.put(TokenIssuer.class, tokenIssuer);
         instances.put(MinterUnavailableException.class, noMinter);
         instances.put(IssuanceMode.class, IssuanceMode.SERVICE_ACCOUNT_TOKEN);
+        // The parser's parts, run on a policy: none of them holds key material either.
+        ProblemLog parts = new ProblemLog("parts.yaml");
+        NodeReader nodes = new NodeReader(parts);
+        YamlDocuments yamlDocuments = new YamlDocuments();
+        List<org.yaml.snakeyaml.nodes.Node> documents = yamlDocuments.compose(PolicySeeds.FULL, parts);
+        PolicyContents contents = new PolicyContents(nodes);
+        documents.forEach(contents::add);
+        instances.put(ProblemLog.class, parts);
+        instances.put(NodeReader.class, nodes);
+        instances.put(YamlDocuments.class, yamlDocuments);
+        instances.put(PolicyContents.class, contents);
+        instances.put(DocumentHeader.class, DocumentHeader.read(documents.get(0), nodes));
+        instances.put(RoleReader.class, new RoleReader(nodes));
+        instances.put(RoleOptionsReader.class, new RoleOptionsReader(nodes));
+        instances.put(IgnoredConditions.class, new IgnoredConditions(nodes));
+        instances.put(KubernetesResourceRules.class, new KubernetesResourceRules(nodes));
+        instances.put(UserReader.class, new UserReader(nodes));
+        UserReader.Read user = new UserReader(nodes).read(DocumentHeader.read(documents.get(3), nodes));
+        instances.put(UserReader.Read.class, user);
+        instances.put(NameReference.class, user.roles().get(0));
+        instances.put(JobBindingReader.class, new JobBindingReader(nodes));
+        instances.put(JobBindingReader.Read.class,
+                new JobBindingReader(nodes).read(DocumentHeader.read(documents.get(5), nodes)));
+        instances.put(RobotProfiles.class, new RobotProfiles(contents, parts));
+        instances.put(CallerBindingReader.class, new CallerBindingReader(nodes));
+        instances.put(CallerBindingReader.Read.class,
+                new CallerBindingReader.Read(callers.callerBindings().get(0), List.of()));
 
         for (Map.Entry<Class<?>, Object> e : instances.entrySet()) {
             assertThat(e.getValue()).as(e.getKey().getSimpleName()).isInstanceOf(e.getKey());

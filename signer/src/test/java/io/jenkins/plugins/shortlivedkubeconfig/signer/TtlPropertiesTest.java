@@ -19,7 +19,8 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * Generated TTL strings: {@link Ttl#parse} returns a duration that is never negative, or throws
  * {@link InvalidInputException} whose one-line message starts with the flag or field named; a Go duration is read
- * exactly as Go reads it (checked against an independent computation); {@link Ttl#format} reads back.
+ * exactly as Go reads it, a role maximum as Teleport reads it, with its d, mo and y units (checked against an
+ * independent computation); {@link Ttl#format} reads back.
  */
 class TtlPropertiesTest {
     static final String SOURCE = "--ttl";
@@ -38,10 +39,13 @@ class TtlPropertiesTest {
         }
     }
 
-    static final Map<String, BigInteger> UNITS = Map.of("ns", BigInteger.ONE, "us", BigInteger.valueOf(1_000L),
-            "µs", BigInteger.valueOf(1_000L), "μs", BigInteger.valueOf(1_000L), "ms", BigInteger.valueOf(1_000_000L),
-            "s", BigInteger.valueOf(1_000_000_000L), "m", BigInteger.valueOf(60_000_000_000L),
-            "h", BigInteger.valueOf(3_600_000_000_000L), "d", BigInteger.valueOf(86_400_000_000_000L));
+    static final Map<String, BigInteger> UNITS = Map.ofEntries(Map.entry("ns", BigInteger.ONE),
+            Map.entry("us", BigInteger.valueOf(1_000L)), Map.entry("µs", BigInteger.valueOf(1_000L)),
+            Map.entry("μs", BigInteger.valueOf(1_000L)), Map.entry("ms", BigInteger.valueOf(1_000_000L)),
+            Map.entry("s", BigInteger.valueOf(1_000_000_000L)), Map.entry("m", BigInteger.valueOf(60_000_000_000L)),
+            Map.entry("h", BigInteger.valueOf(3_600_000_000_000L)), Map.entry("d", BigInteger.valueOf(86_400_000_000_000L)),
+            Map.entry("mo", BigInteger.valueOf(30 * 86_400_000_000_000L)),
+            Map.entry("y", BigInteger.valueOf(365 * 86_400_000_000_000L)));
 
     /**
      * Go's {@code time.ParseDuration} grammar, written independently with a regular expression: an optional sign,
@@ -63,11 +67,11 @@ class TtlPropertiesTest {
             return Duration.ZERO;
         }
         java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h|d)").matcher(s);
+                .compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|mo|s|m|h|d|y)").matcher(s);
         BigDecimal total = BigDecimal.ZERO;
         int end = 0;
         while (m.find() && m.start() == end) {
-            if (m.group(2).equals("d") && !days) {
+            if (List.of("d", "mo", "y").contains(m.group(2)) && !days) {
                 return null;
             }
             total = total.add(new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1))
