@@ -31,7 +31,7 @@ class PolicyContentsTest {
         add("kind: role\nversion: v7\nmetadata: {name: r}\n");
         add("kind: role\nversion: v6\nmetadata: {name: r}\n");
         assertThat(documents.problems()).containsExactly(
-                "robots.yaml:1: kind: \"trusted_cluster\" is not supported; expected role, user or job_binding",
+                "robots.yaml:1: kind: \"trusted_cluster\" is not supported; expected role, user, job_binding or caller_binding",
                 "robots.yaml:1: role \"r\": duplicate role name; first defined at line 1");
     }
 

@@ -46,7 +46,7 @@ class PolicyNamePropertiesTest {
         assertThat(policy.roles()).containsOnlyKeys(name);
         assertThat(policy.users()).containsOnlyKeys(name);
         assertThat(policy.bindings()).extracting(JobBinding::name).containsExactly(name);
-        assertThat(policy.usersForJob("any/job")).containsExactly(name);
+        assertThat(policy.usersForJob("deploy/job")).containsExactly(name);
     }
 
     @Property(tries = 1000)
