@@ -3,12 +3,15 @@ package io.jenkins.plugins.shortlivedkubeconfig.cli;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Pem;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +42,13 @@ import picocli.CommandLine.Spec;
             "Example:",
             "  kubeconfig-signer sign --user=jenkins --format=kubernetes --out=kubeconfig --ttl=25h \\",
             "      --policy=robots.yaml --ca-cert=ca.crt --ca-key=ca.key --server=https://10.0.0.1:6443 \\",
-            "      --server-ca=server-ca.crt"})
+            "      --server-ca=server-ca.crt",
+            "",
+            "For a key made elsewhere (`kubeconfig-signer csr` or openssl), sign its request instead; the key stays "
+                    + "where it is, and the policy, not the request, decides the certificate's names:",
+            "  kubeconfig-signer sign --user=jenkins --csr=request.csr --format=cert --out=client.crt ...",
+            "  kubeconfig-signer sign --user=jenkins --csr=request.csr --format=kubernetes --key=key.pem "
+                    + "--out=kubeconfig ..."})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,8 +57,21 @@ final class SignCommand implements Callable<Integer> {
     String user;
 
     @Option(names = "--format", defaultValue = "kubernetes", paramLabel = "FORMAT",
-            description = "Output format; only 'kubernetes' (a kubeconfig) is supported (default: ${DEFAULT-VALUE}).")
+            description = "Output format: 'kubernetes' (a kubeconfig) or, with --csr, 'cert' (the PEM certificate "
+                    + "only) (default: ${DEFAULT-VALUE}).")
     String format;
+
+    @Option(names = "--csr", paramLabel = "FILE",
+            description = "Sign this PKCS#10 request (PEM or DER, EC P-256 or RSA >= 2048) instead of making a key. "
+                    + "Only its key is used; its subject and extensions are ignored.")
+    @CheckForNull
+    Path csr;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "With --csr and --format=kubernetes: the request's private key, read here to embed it in "
+                    + "the kubeconfig.")
+    @CheckForNull
+    Path key;
 
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "FILE",
             description = "Where to write the kubeconfig (mode 0600, replaced atomically); '-' for stdout.")
@@ -67,7 +90,9 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "Client CA private key (PEM, unencrypted).")
     Path caKey;
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The Kubernetes API server, https://host:port.")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "The Kubernetes API server, https://host:port (required except with --format=cert).")
+    @CheckForNull
     String server;
 
     @Option(names = "--server-ca", paramLabel = "FILE",
@@ -115,13 +140,35 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("kubernetes")) {
-            throw new InvalidInputException("--format: " + quote(format) + " is not supported; this signer writes "
-                    + "only --format=kubernetes");
+        boolean certOnly = format.equals("cert");
+        if (!format.equals("kubernetes") && !certOnly) {
+            throw new InvalidInputException("--format: " + quote(format) + " is not supported; use "
+                    + "--format=kubernetes (a kubeconfig) or --format=cert (with --csr)");
+        }
+        if (certOnly && csr == null) {
+            throw new InvalidInputException("--format=cert needs --csr: the certificate is for a key you hold");
+        }
+        if (key != null && csr == null) {
+            throw new InvalidInputException("--key " + key + ": only with --csr (without it a fresh key is made)");
+        }
+        if (certOnly && key != null) {
+            throw new InvalidInputException("--key " + key + ": not with --format=cert, which writes the certificate "
+                    + "only; the key stays in its file");
+        }
+        if (csr != null && !certOnly && key == null) {
+            throw new InvalidInputException("--csr with --format=kubernetes needs --key, the request's private key, "
+                    + "to put into the kubeconfig (or use --format=cert)");
+        }
+        if (server == null && !certOnly) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--server=URL'");
         }
         Duration lifetime = Ttl.parse(ttl, "--ttl");
         KeyAlgorithm keyAlgorithm = KeyAlgorithm.parse(keyType, "--key-type");
         boolean toStdout = out.equals("-");
+        if (renewEvery != null && csr != null) {
+            throw new InvalidInputException("--renew-every: not with --csr; run sign --csr again to renew");
+        }
         if (renewEvery != null && toStdout) {
             throw new InvalidInputException("--renew-every needs a file for --out, not '-'");
         }
@@ -130,7 +177,8 @@ final class SignCommand implements Callable<Integer> {
             throw new InvalidInputException("--renew-every: " + Ttl.format(interval) + " must be at least 1s and "
                     + "shorter than --ttl " + Ttl.format(lifetime) + ", so the file is renewed before it expires");
         }
-        String clusterName = cluster != null ? cluster : defaultClusterName(server);
+        String serverUrl = server != null ? server : "https://unused.invalid";
+        String clusterName = cluster != null ? cluster : defaultClusterName(serverUrl);
         if (job != null && job.isBlank()) {
             throw new InvalidInputException("--job: give a Jenkins job full name, e.g. deploy/api/main");
         }
@@ -139,8 +187,11 @@ final class SignCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter log = toStdout ? spec.commandLine().getErr() : stdout;
 
-        IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName))
+        IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName, serverUrl))
                 .withKubernetesUser(kubeUser).withRequester(requester).withKeyAlgorithm(keyAlgorithm);
+        if (csr != null) {
+            return signCsr(root.clock, request, csr, certOnly, toStdout, stdout, log);
+        }
         if (interval == null) {
             IssuedKubeconfig issued = issuer(root.clock).issue(request);
             if (toStdout) {
@@ -155,7 +206,51 @@ final class SignCommand implements Callable<Integer> {
         return new Renewal(root.clock, request, interval, spec.commandLine().getErr()).run();
     }
 
-    private ClusterEndpoint cluster(String clusterName) throws InvalidInputException {
+    /** {@code --csr}: the certificate alone, or a kubeconfig with the caller's key read here. */
+    private int signCsr(Clock clock, IssueRequest request, Path csrFile, boolean certOnly, boolean toStdout,
+                        PrintWriter stdout, PrintWriter log) throws SignerException, IOException {
+        ClientCsr clientCsr = ClientCsr.read(InputFiles.readBytes(csrFile, "--csr"), "--csr " + csrFile);
+        PrivateKey privateKey = null;
+        if (!certOnly) {
+            Path keyFile = java.util.Objects.requireNonNull(key);
+            privateKey = Pem.readPrivateKey(InputFiles.readText(keyFile, "--key"), "--key " + keyFile);
+            if (!publicKeyOf(privateKey, clientCsr)) {
+                throw new InvalidInputException("--key " + keyFile + ": not the private key of --csr " + csrFile);
+            }
+        }
+        IssuedCertificate issued = issuer(clock).issue(request, clientCsr);
+        byte[] content = certOnly ? issued.certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : issued.kubeconfig(privateKey);
+        if (toStdout) {
+            stdout.print(new String(content, java.nio.charset.StandardCharsets.UTF_8));
+            stdout.flush();
+        } else {
+            PrivateFiles.replace(Path.of(out), content);
+        }
+        log.println("Wrote " + (certOnly ? "certificate" : "kubeconfig") + (toStdout ? "" : " to " + out) + ": "
+                + issued.summary());
+        return SignerCli.OK;
+    }
+
+    /** Whether the key signs what the request's key verifies: the same check a TLS handshake will make. */
+    private static boolean publicKeyOf(PrivateKey privateKey, ClientCsr request) {
+        try {
+            String algorithm = privateKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            byte[] probe = "kubeconfig-signer key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(request.publicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private ClusterEndpoint cluster(String clusterName, String server) throws InvalidInputException {
         String serverCaPem = serverCa == null ? null : InputFiles.readText(serverCa, "--server-ca");
         try {
             return ClusterEndpoint.of(clusterName, server, serverCaPem, tlsServerName, namespace);
