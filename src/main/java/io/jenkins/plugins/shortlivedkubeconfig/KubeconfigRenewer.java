@@ -1,6 +1,7 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.init.Terminator;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr;
@@ -81,6 +82,17 @@ final class KubeconfigRenewer {
         }
         renewer.end();
         return true;
+    }
+
+    /** The controller shuts down: renewers do not survive it (the start-up sweep says so for resumed blocks). */
+    @Terminator
+    public static void stopAll() {
+        for (String key : ACTIVE.keySet()) {
+            KubeconfigRenewer renewer = ACTIVE.remove(key);
+            if (renewer != null) {
+                renewer.end();
+            }
+        }
     }
 
     /** Whether a renewer runs for that directory. */

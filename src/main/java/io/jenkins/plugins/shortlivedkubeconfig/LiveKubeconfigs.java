@@ -36,14 +36,19 @@ final class LiveKubeconfigs {
 
     @CheckForNull
     private static LiveDirectories current; // guarded by LiveKubeconfigs.class
+    /** The JENKINS_HOME {@link #current} was read from: a test JVM runs several controllers, one after another. */
+    @CheckForNull
+    private static Path currentHome; // guarded by LiveKubeconfigs.class
 
     private LiveKubeconfigs() {}
 
     static synchronized LiveDirectories get() {
         LiveDirectories registry = current;
-        if (registry == null) {
+        Path home = Jenkins.get().getRootDir().toPath();
+        if (registry == null || !home.equals(currentHome)) {
             registry = load();
             current = registry;
+            currentHome = home;
         }
         return registry;
     }
