@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ public final class KeyDirectory {
         return derived != null && Arrays.equals(derived.getEncoded(), certified.getEncoded());
     }
 
+    @CheckForNull
     private static PublicKey publicOf(PrivateKey key) {
         try {
             if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
