@@ -127,10 +127,12 @@ record AgentKubeconfig(String node, String parent, String directoryName, String 
         }
         try {
             LiveKubeconfigs.onNode(channel, live).act(new AgentSideKey.DeleteDirectory());
-        } catch (ChannelClosedException e) {
-            listener.getLogger().println(Messages.AgentKubeconfig_LeftForSweep(live.describe()));
-            return;
         } catch (IOException e) {
+            if (e instanceof ChannelClosedException || LiveKubeconfigs.channel(node) == null) {
+                // The agent went away during the delete (or its workspace's channel was already a closed one).
+                listener.getLogger().println(Messages.AgentKubeconfig_LeftForSweep(live.describe()));
+                return;
+            }
             listener.getLogger().println(Messages.AgentKubeconfig_NotRemoved(live.describe(), e.getMessage()));
             throw e;
         }
