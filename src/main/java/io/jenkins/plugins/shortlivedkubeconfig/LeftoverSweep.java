@@ -40,7 +40,8 @@ final class LeftoverSweep {
         public void onLoaded() {
             TaskListener log = new LogTaskListener(LOGGER, Level.INFO);
             for (LiveDirectory directory : LiveKubeconfigs.get().entries()) {
-                if (LiveKubeconfigs.isRunning(directory.build())) {
+                // onLoaded also follows "Reload Configuration from Disk", when renewers still run.
+                if (LiveKubeconfigs.isRunning(directory.build()) && !KubeconfigRenewer.isRenewing(directory)) {
                     LOGGER.info(Messages.Renewer_StoppedByRestart(directory.describe(), directory.build()));
                 }
             }
