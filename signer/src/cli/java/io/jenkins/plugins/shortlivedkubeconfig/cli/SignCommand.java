@@ -4,13 +4,16 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.AuditSink;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaKeystore;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClusterEndpoint;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssueRequest;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Pem;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterCredential;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
@@ -30,6 +33,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +65,13 @@ import picocli.CommandLine.Spec;
             "Managed clusters (EKS, GKE, AKS), whose client CA cannot be changed: a service-account token instead,",
             "minted by the cluster's TokenRequest API with a minter token read from a file (never a flag value):",
             "  kubeconfig-signer sign --cluster-mode=service-account-token --minter-token-file=minter.token \\",
-            "      --user=deployer --out=kubeconfig --ttl=1h --policy=robots.yaml --server=https://eks.example:443"})
+            "      --user=deployer --out=kubeconfig --ttl=1h --policy=robots.yaml --server=https://eks.example:443",
+            "",
+            "For a key made elsewhere (`kubeconfig-signer csr` or openssl), sign its request instead; the key stays "
+                    + "where it is, and the policy, not the request, decides the certificate's names:",
+            "  kubeconfig-signer sign --user=jenkins --csr=request.csr --format=cert --out=client.crt ...",
+            "  kubeconfig-signer sign --user=jenkins --csr=request.csr --format=kubernetes --key=key.pem "
+                    + "--out=kubeconfig ..."})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -70,8 +80,21 @@ final class SignCommand implements Callable<Integer> {
     String user;
 
     @Option(names = "--format", defaultValue = "kubernetes", paramLabel = "FORMAT",
-            description = "Output format; only 'kubernetes' (a kubeconfig) is supported (default: ${DEFAULT-VALUE}).")
+            description = "Output format: 'kubernetes' (a kubeconfig) or, with --csr, 'cert' (the PEM certificate "
+                    + "only) (default: ${DEFAULT-VALUE}).")
     String format;
+
+    @Option(names = "--csr", paramLabel = "FILE",
+            description = "Sign this PKCS#10 request (PEM or DER, EC P-256 or RSA >= 2048) instead of making a key. "
+                    + "Only its key is used; its subject and extensions are ignored.")
+    @CheckForNull
+    Path csr;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "With --csr and --format=kubernetes: the request's private key, read here to embed it in "
+                    + "the kubeconfig.")
+    @CheckForNull
+    Path key;
 
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "FILE",
             description = "Where to write the kubeconfig (mode 0600, replaced atomically); '-' for stdout.")
@@ -136,7 +159,9 @@ final class SignCommand implements Callable<Integer> {
         Path passwordFile;
     }
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The Kubernetes API server, https://host:port.")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "The Kubernetes API server, https://host:port (required except with --format=cert).")
+    @CheckForNull
     String server;
 
     @Option(names = "--server-ca", paramLabel = "FILE",
@@ -184,15 +209,37 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("kubernetes")) {
-            throw new InvalidInputException("--format: " + quote(format) + " is not supported; this signer writes "
-                    + "only --format=kubernetes");
+        boolean certOnly = format.equals("cert");
+        if (!format.equals("kubernetes") && !certOnly) {
+            throw new InvalidInputException("--format: " + quote(format) + " is not supported; use "
+                    + "--format=kubernetes (a kubeconfig) or --format=cert (with --csr)");
+        }
+        if (certOnly && csr == null) {
+            throw new InvalidInputException("--format=cert needs --csr: the certificate is for a key you hold");
+        }
+        if (key != null && csr == null) {
+            throw new InvalidInputException("--key " + key + ": only with --csr (without it a fresh key is made)");
+        }
+        if (certOnly && key != null) {
+            throw new InvalidInputException("--key " + key + ": not with --format=cert, which writes the certificate "
+                    + "only; the key stays in its file");
+        }
+        if (csr != null && !certOnly && key == null) {
+            throw new InvalidInputException("--csr with --format=kubernetes needs --key, the request's private key, "
+                    + "to put into the kubeconfig (or use --format=cert)");
+        }
+        if (server == null && !certOnly) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--server=URL'");
         }
         mode = IssuanceMode.parse(clusterMode, "--cluster-mode");
         checkModeFlags();
         Duration lifetime = Ttl.parse(ttl, "--ttl");
         KeyAlgorithm keyAlgorithm = KeyAlgorithm.parse(keyType, "--key-type");
         boolean toStdout = out.equals("-");
+        if (renewEvery != null && csr != null) {
+            throw new InvalidInputException("--renew-every: not with --csr; run sign --csr again to renew");
+        }
         if (renewEvery != null && toStdout) {
             throw new InvalidInputException("--renew-every needs a file for --out, not '-'");
         }
@@ -201,7 +248,8 @@ final class SignCommand implements Callable<Integer> {
             throw new InvalidInputException("--renew-every: " + Ttl.format(interval) + " must be at least 1s and "
                     + "shorter than --ttl " + Ttl.format(lifetime) + ", so the file is renewed before it expires");
         }
-        String clusterName = cluster != null ? cluster : defaultClusterName(server);
+        String serverUrl = server != null ? server : "https://unused.invalid";
+        String clusterName = cluster != null ? cluster : defaultClusterName(serverUrl);
         if (job != null && job.isBlank()) {
             throw new InvalidInputException("--job: give a Jenkins job full name, e.g. deploy/api/main");
         }
@@ -210,8 +258,11 @@ final class SignCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter log = toStdout ? spec.commandLine().getErr() : stdout;
 
-        IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName))
+        IssueRequest request = IssueRequest.of(user, lifetime, cluster(clusterName, serverUrl))
                 .withKubernetesUser(kubeUser).withRequester(requester).withKeyAlgorithm(keyAlgorithm);
+        if (csr != null) {
+            return signCsr(root.clock, request, csr, certOnly, toStdout, stdout, log);
+        }
         if (interval == null) {
             IssuedKubeconfig issued = issueOnce(root.clock, request);
             if (toStdout) {
@@ -226,7 +277,51 @@ final class SignCommand implements Callable<Integer> {
         return new Renewal(root.clock, request, interval, spec.commandLine().getErr()).run();
     }
 
-    private ClusterEndpoint cluster(String clusterName) throws InvalidInputException {
+    /** {@code --csr}: the certificate alone, or a kubeconfig with the caller's key read here. */
+    private int signCsr(Clock clock, IssueRequest request, Path csrFile, boolean certOnly, boolean toStdout,
+                        PrintWriter stdout, PrintWriter log) throws SignerException, IOException {
+        ClientCsr clientCsr = ClientCsr.read(InputFiles.readBytes(csrFile, "--csr"), "--csr " + csrFile);
+        PrivateKey privateKey = null;
+        if (!certOnly) {
+            Path keyFile = java.util.Objects.requireNonNull(key);
+            privateKey = Pem.readPrivateKey(InputFiles.readText(keyFile, "--key"), "--key " + keyFile);
+            if (!publicKeyOf(privateKey, clientCsr)) {
+                throw new InvalidInputException("--key " + keyFile + ": not the private key of --csr " + csrFile);
+            }
+        }
+        IssuedCertificate issued = issuer(clock).issue(request, clientCsr);
+        byte[] content = certOnly ? issued.certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : issued.kubeconfig(privateKey);
+        if (toStdout) {
+            stdout.print(new String(content, java.nio.charset.StandardCharsets.UTF_8));
+            stdout.flush();
+        } else {
+            PrivateFiles.replace(Path.of(out), content);
+        }
+        log.println("Wrote " + (certOnly ? "certificate" : "kubeconfig") + (toStdout ? "" : " to " + out) + ": "
+                + issued.summary());
+        return SignerCli.OK;
+    }
+
+    /** Whether the key signs what the request's key verifies: the same check a TLS handshake will make. */
+    private static boolean publicKeyOf(PrivateKey privateKey, ClientCsr request) {
+        try {
+            String algorithm = privateKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            byte[] probe = "kubeconfig-signer key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(request.publicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private ClusterEndpoint cluster(String clusterName, String server) throws InvalidInputException {
         String serverCaPem = serverCa == null ? null : InputFiles.readText(serverCa, "--server-ca");
         try {
             return ClusterEndpoint.of(clusterName, server, serverCaPem, tlsServerName, namespace);

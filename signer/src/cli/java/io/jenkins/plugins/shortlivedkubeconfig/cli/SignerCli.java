@@ -17,14 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kubeconfig-signer}: {@code ca init}, {@code sign}, {@code policy check}, {@code inspect}. Exit codes: 0
+ * {@code kubeconfig-signer}: {@code ca init}, {@code csr}, {@code sign}, {@code policy check}, {@code inspect}. Exit codes: 0
  * success, 1 refused by the policy, 2 bad usage or bad input. Errors go to stderr in one or two lines; stack traces
  * only with {@code --verbose}.
  */
 @Command(name = "kubeconfig-signer", mixinStandardHelpOptions = true, versionProvider = SignerCli.Version.class,
         description = "Issues short-lived Kubernetes client certificates and kubeconfigs from Teleport-style robot "
                 + "roles, like `tctl auth sign --format=kubernetes`, with no Teleport cluster.",
-        subcommands = {CaCommand.class, SignCommand.class, PolicyCommand.class, InspectCommand.class,
+        subcommands = {CaCommand.class, CsrCommand.class, SignCommand.class, PolicyCommand.class, InspectCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 refused by the policy, 2 bad usage or bad input."})
 public final class SignerCli implements Runnable {
@@ -46,7 +46,7 @@ public final class SignerCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: ca init, sign, "
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: ca init, csr, sign, "
                 + "policy check or inspect");
     }
 

@@ -56,6 +56,19 @@ public final class Issuer {
     }
 
     /**
+     * Signs a certificate for the key of a checked {@link ClientCsr} (the agent-side and {@code sign --csr} flow):
+     * the same checks and audit as {@link #issue}. Only the CSR's public key is used; the subject, extensions and
+     * anything else it asks for are ignored, and the policy alone decides CN, O, key usages and lifetime.
+     */
+    public IssuedCertificate issue(IssueRequest request, ClientCsr csr) throws PolicyRefusal, InvalidInputException {
+        Approval approval = approve(request);
+        X509Certificate cert = sign(approval, csr.publicKey());
+        IssuedKubeconfig issued = issued(request, approval, cert, new byte[0]);
+        return new IssuedCertificate(cert, issued.serialHex(), issued.robotUser(), issued.kubernetesUser(),
+                issued.groups(), request.cluster(), issued.notBefore(), issued.notAfter());
+    }
+
+    /**
      * Checks a request without signing or recording anything: what {@link #issue} would grant. For form
      * validation and {@code --dry-run}.
      */

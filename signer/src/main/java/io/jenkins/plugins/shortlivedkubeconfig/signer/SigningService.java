@@ -69,6 +69,17 @@ public final class SigningService {
         return new Issuer(resolved.signingCa(), resolved.policy(), clock, audit).issue(resolved.request());
     }
 
+    /**
+     * Issues a certificate for the key of a client's CSR: the same resolution, checks and audit as {@link #issue};
+     * the caller renders the kubeconfig where the key is ({@link IssuedCertificate#kubeconfig}). Renewals call this
+     * again with the same request and CSR, so that a policy change since the last issuance is enforced.
+     */
+    public IssuedCertificate issue(KubeconfigRequest request, ClientCsr csr)
+            throws PolicyRefusal, InvalidInputException {
+        Resolved resolved = resolveAudited(request);
+        return new Issuer(resolved.ca(), resolved.policy(), clock, audit).issue(resolved.request(), csr);
+    }
+
     /** What {@link #issue} would grant, without signing or auditing anything: for forms and dry runs. */
     public Grant check(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
         Resolved resolved = resolve(request);

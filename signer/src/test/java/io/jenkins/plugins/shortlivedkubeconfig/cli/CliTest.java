@@ -139,7 +139,8 @@ class CliTest {
                 .isEqualTo("kubeconfig-signer: --ttl: \"abc\" is not a duration; write it as Go does, e.g. 25h, 90m or 1h30m (units: h, m, s, ms, us, ns)\n");
         assertThat(run(java.util.Arrays.stream(sign("--out", out.toString()))
                 .map(a -> a.equals("--format=kubernetes") ? "--format=openssh" : a).toArray(String[]::new)).err())
-                .isEqualTo("kubeconfig-signer: --format: \"openssh\" is not supported; this signer writes only --format=kubernetes\n");
+                .isEqualTo("kubeconfig-signer: --format: \"openssh\" is not supported; use --format=kubernetes (a "
+                        + "kubeconfig) or --format=cert (with --csr)\n");
         Files.writeString(dir.resolve("robots.yaml"), "kind: role\nversion: v9\nmetadata: {name: r}\n");
         Result policy = run(sign("--out", out.toString()));
         assertThat(policy.code()).isEqualTo(2);

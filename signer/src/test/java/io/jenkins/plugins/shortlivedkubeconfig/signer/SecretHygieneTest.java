@@ -420,6 +420,20 @@ class SecretHygieneTest {
         assertThat(page.entries()).hasSize(audit.size());
         ReversedLines lines = new ReversedLines(java.nio.channels.FileChannel.open(log), Files.size(log));
         lines.close();
+        // Agent-side keys: the key made in a private directory, its CSR signed, the kubeconfig installed beside it,
+        // the renewal schedule and the leftover registry.
+        KeyDirectory.Created created = KeyDirectory.create(dir.resolve("agent@tmp"), KeyAlgorithm.EC_P256);
+        secretKeyPem(Files.readString(created.directory().resolve(KeyDirectory.KEY)));
+        ClientCsr csr = ClientCsr.readPem(created.csr().pem(), "request.csr");
+        IssuedCertificate forCsr = issuer.issue(request, csr);
+        secretKubeconfig(Files.readString(KeyDirectory.install(created.directory(), forCsr.cluster(),
+                forCsr.certificatePem())));
+        RenewalSchedule schedule = new RenewalSchedule(clock.instant(), forCsr.notAfter(), clock);
+        LiveDirectory live = new LiveDirectory("agent", created.directory().getParent().toString(),
+                created.directory().getFileName().toString(), request.requester());
+        LiveDirectories registry = LiveDirectories.empty().with(live);
+        output("LiveDirectories.toText()", registry.toText());
+        output("IssuedCertificate.summary()", forCsr.summary() + " " + forCsr.certificatePem());
 
         Map<Class<?>, Object> instances = new LinkedHashMap<>();
         instances.put(AuditEntry.class, page.entries().get(0));
@@ -450,6 +464,13 @@ class SecretHygieneTest {
         instances.put(PolicyProblem.class, warning);
         instances.put(PolicyProblem.Severity.class, warning.severity());
         instances.put(Requester.class, request.requester());
+        instances.put(ClientCsr.class, csr);
+        instances.put(IssuedCertificate.class, forCsr);
+        instances.put(KeyDirectory.Created.class, created);
+        instances.put(RenewalSchedule.class, schedule);
+        instances.put(RenewalSchedule.State.class, schedule.state());
+        instances.put(LiveDirectory.class, live);
+        instances.put(LiveDirectories.class, registry);
         instances.put(KeyAlgorithm.class, KeyAlgorithm.EC_P256);
         instances.put(PolicyParser.class, parser);
         instances.put(TraitTemplate.class, TraitTemplate.parse("team-{{external.team}}"));
