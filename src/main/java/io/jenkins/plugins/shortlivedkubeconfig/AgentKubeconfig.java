@@ -73,7 +73,7 @@ record AgentKubeconfig(String node, String parent, String directoryName, String 
         }
         String node = computer.getName();
         SigningService service = services.get();
-        service.check(request); // refused before anything is made on the node (the issue below audits)
+        service.checkBeforeIssue(request); // refused (and audited) before anything is made on the node
         tmp.mkdirs();
         AgentSideKey.Prepared prepared = tmp.act(new AgentSideKey.MakeKey());
         String name = prepared.directoryName();

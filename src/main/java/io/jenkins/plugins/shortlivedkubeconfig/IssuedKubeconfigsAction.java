@@ -3,6 +3,7 @@ package io.jenkins.plugins.shortlivedkubeconfig;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Run;
 import hudson.util.CopyOnWriteList;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,17 @@ public final class IssuedKubeconfigsAction implements RunAction2 {
 
     /** Adds what was just issued to the build's action, creating the action on first use. */
     static void record(Run<?, ?> run, IssuedKubeconfig issued) {
+        record(run, new Entry(issued.cluster(), issued.robotUser(), issued.kubernetesUser(), issued.groups(),
+                issued.serialHex(), issued.notBefore().toString(), issued.notAfter().toString()));
+    }
+
+    /** The same for a certificate signed for a key made on the block's node. */
+    static void record(Run<?, ?> run, IssuedCertificate issued) {
+        record(run, new Entry(issued.cluster().name(), issued.robotUser(), issued.kubernetesUser(), issued.groups(),
+                issued.serialHex(), issued.notBefore().toString(), issued.notAfter().toString()));
+    }
+
+    private static void record(Run<?, ?> run, Entry entry) {
         IssuedKubeconfigsAction action;
         synchronized (IssuedKubeconfigsAction.class) {
             action = run.getAction(IssuedKubeconfigsAction.class);
@@ -35,7 +47,7 @@ public final class IssuedKubeconfigsAction implements RunAction2 {
                 run.addAction(action);
             }
         }
-        action.add(new Entry(issued));
+        action.add(entry);
     }
 
     private synchronized void add(Entry entry) {
@@ -107,14 +119,15 @@ public final class IssuedKubeconfigsAction implements RunAction2 {
         private final String notBefore;
         private final String notAfter;
 
-        Entry(IssuedKubeconfig issued) {
-            this.cluster = issued.cluster();
-            this.robotUser = issued.robotUser();
-            this.kubernetesUser = issued.kubernetesUser();
-            this.groups = new ArrayList<>(issued.groups()); // a plain list, for the build's XML
-            this.serial = issued.serialHex();
-            this.notBefore = issued.notBefore().toString();
-            this.notAfter = issued.notAfter().toString();
+        Entry(String cluster, String robotUser, String kubernetesUser, List<String> groups, String serial,
+              String notBefore, String notAfter) {
+            this.cluster = cluster;
+            this.robotUser = robotUser;
+            this.kubernetesUser = kubernetesUser;
+            this.groups = new ArrayList<>(groups); // a plain list, for the build's XML
+            this.serial = serial;
+            this.notBefore = notBefore;
+            this.notAfter = notAfter;
         }
 
         public String getCluster() {

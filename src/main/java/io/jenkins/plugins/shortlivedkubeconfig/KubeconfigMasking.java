@@ -48,10 +48,14 @@ public final class KubeconfigMasking {
 
     /** Remembers what to mask for this freestyle build (the core says what is secret); call before writing it. */
     static void register(Run<?, ?> run, IssuedKubeconfig issued) {
-        List<String> secrets = issued.secretValues();
+        register(run, issued.serialHex(), issued.secretValues());
+    }
+
+    /** The same for any issuance, by its serial (or token id) and the values the core says to mask. */
+    static void register(Run<?, ?> run, String serial, List<String> secrets) {
         if (!secrets.isEmpty()) {
             SECRETS_BY_RUN.computeIfAbsent(run.getExternalizableId(), id -> new ConcurrentHashMap<>())
-                    .put(issued.serialHex(), List.copyOf(secrets));
+                    .put(serial, List.copyOf(secrets));
         }
     }
 

@@ -20,6 +20,7 @@ import hudson.util.ComboBoxModel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Grant;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
@@ -125,35 +126,60 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
         this.kubernetesUser = Util.fixEmptyAndTrim(kubernetesUser);
     }
 
+    /**
+     * Issues the block's kubeconfig. For client-certificate clusters the key pair is made on the block's node and
+     * only its request (CSR) and the certificate cross the channel ({@link AgentKubeconfig}, which also renews the
+     * certificate while the block runs); where the node cannot make keys, and for service-account-token clusters,
+     * the controller issues the whole kubeconfig and writes it there ({@link KubeconfigFile}), as the log says.
+     */
     @Override
     public void setUp(Context context, Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener,
                       EnvVars initialEnvironment) throws IOException, InterruptedException {
         Job<?, ?> job = build.getParent();
         KubeconfigRequest request = request(job.getFullName(), build.getNumber());
         SigningService service = ShortLivedKubeconfigConfiguration.get().signingService();
-        IssuedKubeconfig issued;
+        String variableName = getVariable();
         try {
             checkUsePermission(job, service, request);
-            issued = service.issue(request);
+            if (service.issuesCertificates(request)) {
+                try {
+                    AgentKubeconfig.Started started = AgentKubeconfig.create(build, workspace, request,
+                            () -> ShortLivedKubeconfigConfiguration.get().signingService(), listener);
+                    IssuedCertificate issued = started.certificate();
+                    mask(build, issued.serialHex(), issued.secretValues());
+                    IssuedKubeconfigsAction.record(build, issued);
+                    listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster().name(), variableName,
+                            issued.summary()));
+                    context.setDisposer(new DisposeAgentKubeconfig(started.file(), build.getExternalizableId(),
+                            issued.serialHex()));
+                    context.env(variableName, started.file().path());
+                    return;
+                } catch (AgentKubeconfig.KeysUnavailableException e) {
+                    listener.getLogger().println(e.getMessage()); // and the controller makes the key, below
+                }
+            }
+            IssuedKubeconfig issued = service.issue(request);
+            mask(build, issued.serialHex(), issued.secretValues());
+            IssuedKubeconfigsAction.record(build, issued);
+            listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster(), variableName, issued.summary()));
+            KubeconfigFile file = KubeconfigFile.write(workspace, issued.kubeconfig());
+            context.setDisposer(new DeleteKubeconfig(file.directoryName(), build.getExternalizableId(),
+                    issued.serialHex()));
+            context.env(variableName, file.path());
         } catch (PolicyRefusal e) {
             throw new AbortException(Messages.Wrapper_Refused(job.getFullName(), e.getMessage()));
         } catch (InvalidInputException e) {
             throw new AbortException(Messages.Wrapper_Invalid(e.getMessage()));
         }
-        // Before anything can print the key: the log filter reads what is registered here.
-        if (build instanceof AbstractBuild) {
-            KubeconfigMasking.register(build, issued);
-        } else {
-            blockSecrets = issued.secretValues();
-        }
-        IssuedKubeconfigsAction.record(build, issued);
-        String variableName = getVariable();
-        listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster(), variableName, issued.summary()));
+    }
 
-        KubeconfigFile file = KubeconfigFile.write(workspace, issued.kubeconfig());
-        context.setDisposer(new DeleteKubeconfig(file.directoryName(), build.getExternalizableId(),
-                issued.serialHex()));
-        context.env(variableName, file.path());
+    /** Before anything can print them: the log filter reads what is registered here. */
+    private void mask(Run<?, ?> build, String serial, List<String> values) {
+        if (build instanceof AbstractBuild) {
+            KubeconfigMasking.register(build, serial, values);
+        } else {
+            blockSecrets = values;
+        }
     }
 
     /** What this job asks for, as configured; every default and every decision is the core's. */
@@ -228,6 +254,33 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
                 return;
             }
             KubeconfigFile.delete(workspace, directoryName);
+        }
+    }
+
+    /**
+     * The end of a block whose key was made on its node: stops renewing the certificate and deletes the directory
+     * with the key and the kubeconfig, on success, failure and abort alike; when the node is gone, says which
+     * directory on which node is left to the sweep that runs when it comes back. Keeps only names (a serializable
+     * record), so Pipeline saves it with the build and runs it after a controller restart too.
+     */
+    static final class DisposeAgentKubeconfig extends Disposer {
+        private static final long serialVersionUID = 1L;
+
+        private final AgentKubeconfig file;
+        private final String runId;
+        private final String serial;
+
+        DisposeAgentKubeconfig(AgentKubeconfig file, String runId, String serial) {
+            this.file = file;
+            this.runId = runId;
+            this.serial = serial;
+        }
+
+        @Override
+        public void tearDown(Run<?, ?> build, @CheckForNull FilePath workspace, Launcher launcher,
+                             TaskListener listener) throws IOException, InterruptedException {
+            KubeconfigMasking.forget(runId, serial);
+            file.dispose(workspace, listener);
         }
     }
 

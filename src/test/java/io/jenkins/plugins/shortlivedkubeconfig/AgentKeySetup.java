@@ -86,9 +86,6 @@ final class AgentKeySetup {
 
     /** The client key PEM inside a kubeconfig file (read from the agent's disk: the test runs on the same host). */
     static String keyIn(Path kubeconfig) throws Exception {
-        String data = Files.readString(kubeconfig, StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains("client-key-data: ")).findFirst().orElseThrow().replaceAll(".*: \"?", "")
-                .replace("\"", "");
-        return new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII);
+        return SigningSetup.clientKeyPem(Files.readString(kubeconfig, StandardCharsets.UTF_8));
     }
 }

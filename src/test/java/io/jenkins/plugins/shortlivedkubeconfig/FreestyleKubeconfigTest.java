@@ -85,19 +85,23 @@ class FreestyleKubeconfigTest {
         SigningSetup.assertDeleted(file);
     }
 
+    /**
+     * The key is made on the block's node and stays in a file of its own that the kubeconfig names: printing the
+     * kubeconfig shows no key (the controller never has it, so it could not mask it), and the certificate is masked.
+     */
     @Test
-    void masksTheCertificateAndKeyInTheLog() throws Exception {
+    void printingTheKubeconfigShowsNoKeyAndMasksTheCertificate() throws Exception {
         LookAtKubeconfig step = new LookAtKubeconfig(LookAtKubeconfig.Then.PRINT);
         FreeStyleProject p = project("deploy-app", step);
 
         FreeStyleBuild b = j.buildAndAssertSuccess(p);
 
-        String keyData = SigningSetup.clientKeyData(step.content);
-        String keyPem = new String(Base64.getDecoder().decode(keyData), StandardCharsets.UTF_8);
-        String firstKeyLine = keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
-        j.assertLogNotContains(keyData, b);
-        j.assertLogNotContains(firstKeyLine, b);
-        j.assertLogContains("client-key-data: ****", b);
+        String keyPem = step.keyPem;
+        assertTrue(keyPem.contains("PRIVATE KEY"), "the step read the key file the kubeconfig names");
+        j.assertLogNotContains(SigningSetup.firstBodyLine(keyPem), b);
+        j.assertLogNotContains("PRIVATE KEY", b);
+        j.assertLogNotContains("client-key-data", b);
+        j.assertLogContains("client-key: \"", b);
         j.assertLogContains("client-certificate-data: ****", b);
     }
 
@@ -200,7 +204,7 @@ class FreestyleKubeconfigTest {
         assertFalse(entry.getSerial().isEmpty());
         String buildXml = Files.readString(b.getRootDir().toPath().resolve("build.xml"), StandardCharsets.UTF_8);
         assertTrue(buildXml.contains(entry.getSerial()), "the action is saved with the build");
-        assertFalse(buildXml.contains(SigningSetup.clientKeyData(step.content)), "no key in build.xml");
+        assertFalse(buildXml.contains(SigningSetup.firstBodyLine(step.keyPem)), "no key in build.xml");
         String page = j.createWebClient().getPage(b, "kubeconfigs/").getWebResponse().getContentAsString();
         assertTrue(page.contains(entry.getSerial()), "the build page lists the serial");
         assertTrue(page.contains("manage/short-lived-kubeconfig-audit/?job=" + AuditTrailLink.urlFor(
@@ -255,6 +259,7 @@ class FreestyleKubeconfigTest {
         private final Then then;
         transient volatile Path file;
         transient volatile String content = "";
+        transient volatile String keyPem = "";
         transient volatile boolean wasPrivate;
         final transient OneShotEvent inside = new OneShotEvent();
 
@@ -269,6 +274,7 @@ class FreestyleKubeconfigTest {
             assertNotNull(path, "$KUBECONFIG is set");
             file = Path.of(path);
             content = Files.readString(file, StandardCharsets.UTF_8);
+            keyPem = SigningSetup.clientKeyPem(content);
             SigningSetup.assertPrivate(file);
             wasPrivate = true;
             inside.signal();
@@ -280,9 +286,6 @@ class FreestyleKubeconfigTest {
                     return true;
                 case PRINT:
                     listener.getLogger().println(content);
-                    String keyPem = new String(Base64.getDecoder().decode(SigningSetup.clientKeyData(content)),
-                            StandardCharsets.UTF_8);
-                    listener.getLogger().println(keyPem);
                     return true;
                 default:
                     return true;

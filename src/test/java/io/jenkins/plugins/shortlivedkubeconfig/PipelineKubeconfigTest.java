@@ -88,7 +88,7 @@ class PipelineKubeconfigTest {
     }
 
     @Test
-    void masksTheKeyInTheLogOfStepsAndShells() throws Exception {
+    void printingTheKubeconfigInStepsAndShellsShowsNoKeyAndMasksTheCertificate() throws Exception {
         WorkflowRun b = startAndWaitInside(pipeline("deploy-app", """
                 node {
                   withShortLivedKubeconfig(user: 'jenkins') {
@@ -103,16 +103,18 @@ class PipelineKubeconfigTest {
                   }
                 }
                 """));
-        String keyData = SigningSetup.clientKeyData(
+        String keyPem = SigningSetup.clientKeyPem(
                 Files.readString(SigningSetup.printedPath(b), StandardCharsets.UTF_8));
 
         SemaphoreStep.success("inside/1", null);
         j.assertBuildStatusSuccess(j.waitForCompletion(b));
 
-        j.assertLogNotContains(keyData, b);
+        j.assertLogNotContains(SigningSetup.firstBodyLine(keyPem), b);
+        j.assertLogNotContains("PRIVATE KEY", b);
         String log = JenkinsRule.getLog(b);
-        assertTrue(log.indexOf("client-key-data: ****") != log.lastIndexOf("client-key-data: ****"),
-                "masked in the echo and in the shell's output:\n" + log);
+        assertTrue(log.indexOf("client-certificate-data: ****") != log.lastIndexOf("client-certificate-data: ****"),
+                "the certificate is masked in the echo and in the shell's output:\n" + log);
+        assertTrue(log.contains("client-key: \""), "the kubeconfig names the key file instead of holding the key");
     }
 
     @Test

@@ -34,6 +34,7 @@ final class SigningSetup {
     static final String PATH_MARKER = "kubeconfig at ";
 
     private static final Pattern PATH_LINE = Pattern.compile(Pattern.quote(PATH_MARKER) + "(.+)");
+    private static final Pattern KEY_FILE = Pattern.compile("client-key: \"([^\"]+)\"");
     private static final Pattern KEY_DATA = Pattern.compile("client-key-data: \"?([A-Za-z0-9+/=]+)");
 
     private SigningSetup() {}
@@ -117,6 +118,23 @@ final class SigningSetup {
         Path directory = file.getParent();
         assertNotNull(directory);
         assertTrue(Files.notExists(directory), directory + " is deleted after the block");
+    }
+
+    /**
+     * The client key PEM of a kubeconfig: read from the file its {@code client-key:} names (a key made on the
+     * block's node stays in its own file; the test runs on the same host), or decoded from {@code client-key-data}.
+     */
+    static String clientKeyPem(String kubeconfig) throws IOException {
+        Matcher file = KEY_FILE.matcher(kubeconfig);
+        if (file.find()) {
+            return Files.readString(Path.of(file.group(1)), StandardCharsets.US_ASCII);
+        }
+        return new String(java.util.Base64.getDecoder().decode(clientKeyData(kubeconfig)), StandardCharsets.US_ASCII);
+    }
+
+    /** The first line of a PEM's body: 64 characters of the key that must appear in no log. */
+    static String firstBodyLine(String pem) {
+        return pem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
     }
 
     /** The base64 client key as the kubeconfig holds it. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -30,6 +31,16 @@ public record IssuedCertificate(X509Certificate certificate, String serialHex, S
     /** The kubeconfig for this certificate and the caller's own key. The result holds the key: see {@link Kubeconfig}. */
     public byte[] kubeconfig(PrivateKey key) {
         return Kubeconfig.render(cluster, certificatePem(), Pem.encode(key));
+    }
+
+    /**
+     * What a build log masks for a kubeconfig made with this certificate beside a key file
+     * ({@link KeyDirectory#install}): the certificate data as that kubeconfig holds it, and its PEM body lines. The
+     * key is not among them: it is not in that kubeconfig, and it never reaches whoever masks the log.
+     */
+    public List<String> secretValues() {
+        return IssuedKubeconfig.secretValuesOf(Kubeconfig.renderWithKeyFile(cluster, certificatePem(),
+                Path.of(KeyDirectory.KEY)));
     }
 
     /** One line for a build log: robot user, Kubernetes user, groups, serial and expiry. No secrets. */

@@ -56,6 +56,11 @@ public record IssuedKubeconfig(byte[] kubeconfig, @CheckForNull X509Certificate 
      * (the part after the last dot). Longest first, so that a masker replaces whole values first.
      */
     public List<String> secretValues() {
+        return secretValuesOf(kubeconfig);
+    }
+
+    /** {@link #secretValues()} of any kubeconfig this project renders. */
+    static List<String> secretValuesOf(byte[] kubeconfig) {
         java.util.Set<String> secrets = new java.util.HashSet<>();
         String text = new String(kubeconfig, java.nio.charset.StandardCharsets.UTF_8);
         for (String line : text.split("\n")) {

@@ -67,7 +67,8 @@ public final class KeyDirectory {
                     + "; nothing was written");
         }
         Path kubeconfig = directory.resolve(PrivateFiles.KUBECONFIG);
-        PrivateFiles.replace(kubeconfig, Kubeconfig.render(cluster, certificatePem, Pem.encode(key)));
+        // The key stays in its own file: a printed kubeconfig shows none, and no one else could mask it in a log.
+        PrivateFiles.replace(kubeconfig, Kubeconfig.renderWithKeyFile(cluster, certificatePem, keyFile));
         return kubeconfig;
     }
 

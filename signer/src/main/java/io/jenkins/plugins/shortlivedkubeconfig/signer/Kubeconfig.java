@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 
 /**
@@ -23,6 +24,19 @@ public final class Kubeconfig {
         return render(cluster, "    client-certificate-data: "
                 + b64.encodeToString(certificateChainPem.getBytes(StandardCharsets.UTF_8)) + "\n"
                 + "    client-key-data: " + b64.encodeToString(privateKeyPem.getBytes(StandardCharsets.UTF_8)) + "\n");
+    }
+
+    /**
+     * A kubeconfig whose client key stays in its own file ({@code client-key:} names it) instead of inline: the
+     * kubeconfig holds no key, so printing it (a build's {@code cat $KUBECONFIG}) shows none. For keys made where the
+     * kubeconfig is used, which nobody else could mask in a log.
+     *
+     * @param keyFile the absolute path of the PEM private key, readable by the user that runs kubectl
+     */
+    public static byte[] renderWithKeyFile(ClusterEndpoint cluster, String certificateChainPem, Path keyFile) {
+        return render(cluster, "    client-certificate-data: "
+                + Base64.getEncoder().encodeToString(certificateChainPem.getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "    client-key: " + quote(keyFile.toAbsolutePath().toString()) + "\n");
     }
 
     /**

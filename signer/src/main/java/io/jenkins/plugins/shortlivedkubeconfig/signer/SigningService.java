@@ -77,7 +77,27 @@ public final class SigningService {
     public IssuedCertificate issue(KubeconfigRequest request, ClientCsr csr)
             throws PolicyRefusal, InvalidInputException {
         Resolved resolved = resolveAudited(request);
+        if (resolved.target().minter() != null) {
+            throw refuse(request, "invalid-request", "cluster " + MessageText.quote(resolved.target().name())
+                    + " issues service-account tokens, not client certificates: there is no key to sign a request for");
+        }
         return new Issuer(resolved.ca(), resolved.policy(), clock, audit).issue(resolved.request(), csr);
+    }
+
+    /**
+     * Whether the cluster this request names (or the default one) issues client certificates, so that an entry point
+     * can make the key where the kubeconfig is used and have its request signed; false for service-account-token
+     * clusters, and for requests that {@link #issue} will refuse anyway.
+     */
+    public boolean issuesCertificates(KubeconfigRequest request) {
+        if (policy == null) {
+            return false;
+        }
+        try {
+            return cluster(request.cluster()).minter() == null;
+        } catch (PolicyRefusal e) {
+            return false;
+        }
     }
 
     /** What {@link #issue} would grant, without signing or auditing anything: for forms and dry runs. */
@@ -87,6 +107,22 @@ public final class SigningService {
             return new TokenIssuer(resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
         }
         return new Issuer(resolved.signingCa(), resolved.policy(), clock, AuditSink.NONE).check(resolved.request());
+    }
+
+    /**
+     * {@link #check} for an entry point that goes on to issue: a refusal is audited here (once), so that a request
+     * refused before its key is even made (agent-side keys) leaves its record like any other.
+     */
+    public Grant checkBeforeIssue(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        try {
+            return check(request);
+        } catch (PolicyRefusal e) {
+            refused(request, e.rule(), e.detail());
+            throw e;
+        } catch (InvalidInputException e) {
+            refused(request, "invalid-request", e.getMessage());
+            throw e;
+        }
     }
 
     /**

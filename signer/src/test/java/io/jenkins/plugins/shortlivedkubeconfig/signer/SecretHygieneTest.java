@@ -426,8 +426,8 @@ class SecretHygieneTest {
         secretKeyPem(Files.readString(created.directory().resolve(KeyDirectory.KEY)));
         ClientCsr csr = ClientCsr.readPem(created.csr().pem(), "request.csr");
         IssuedCertificate forCsr = issuer.issue(request, csr);
-        secretKubeconfig(Files.readString(KeyDirectory.install(created.directory(), forCsr.cluster(),
-                forCsr.certificatePem())));
+        output("KeyDirectory kubeconfig", Files.readString(KeyDirectory.install(created.directory(),
+                forCsr.cluster(), forCsr.certificatePem()))); // names the key file, holds no key
         RenewalSchedule schedule = new RenewalSchedule(clock.instant(), forCsr.notAfter(), clock);
         LiveDirectory live = new LiveDirectory("agent", created.directory().getParent().toString(),
                 created.directory().getFileName().toString(), request.requester());

@@ -213,4 +213,26 @@ class SigningServiceTest {
         assertThatThrownBy(() -> oneCluster().check(build("website/app"))).isInstanceOf(PolicyRefusal.class);
         assertThat(audit).isEmpty();
     }
+
+    @Test
+    void aCheckBeforeIssuingAuditsItsRefusalOnce() throws Exception {
+        AuditEvent e = refusedOnceBy(() -> oneCluster().checkBeforeIssue(build("website/app")), "no-job-binding");
+        assertThat(e.requester()).isEqualTo(new Requester("website/app", 7));
+        audit.clear();
+        assertThat(oneCluster().checkBeforeIssue(build("apps/api")).robotUser()).isEqualTo("jenkins");
+        assertThat(audit).isEmpty(); // an allowed check records nothing: the issuance that follows does
+    }
+
+    @Test
+    void tellsWhetherTheRequestedClusterIssuesCertificates() throws Exception {
+        assertThat(oneCluster().issuesCertificates(build("apps/api"))).isTrue();
+        assertThat(oneCluster().issuesCertificates(build("apps/api").withCluster("nowhere"))).isFalse();
+    }
+
+    private AuditEvent refusedOnceBy(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String rule) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.rule()).isEqualTo(rule));
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).rule()).isEqualTo(rule);
+        return audit.get(0);
+    }
 }
