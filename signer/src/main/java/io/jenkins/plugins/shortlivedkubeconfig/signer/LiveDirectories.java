@@ -90,7 +90,7 @@ public final class LiveDirectories {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
         for (LiveDirectory d : entries) {
             b.append(encode(d.node())).append('\t').append(encode(d.parent())).append('\t').append(d.name())
-                    .append('\t').append(encode(d.build().jobFullName())).append('\t').append(d.build().buildNumber())
+                    .append('\t').append(encode(Objects.requireNonNull(d.build().jobFullName(), "a live directory belongs to a build"))).append('\t').append(d.build().buildNumber())
                     .append('\n');
         }
         return b.toString();

@@ -81,7 +81,7 @@ public final class SigningService {
             throw refuse(request, "invalid-request", "cluster " + MessageText.quote(resolved.target().name())
                     + " issues service-account tokens, not client certificates: there is no key to sign a request for");
         }
-        return new Issuer(resolved.ca(), resolved.policy(), clock, audit).issue(resolved.request(), csr);
+        return new Issuer(resolved.signingCa(), resolved.policy(), clock, audit).issue(resolved.request(), csr);
     }
 
     /**
