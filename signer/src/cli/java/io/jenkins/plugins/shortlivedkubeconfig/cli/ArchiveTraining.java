@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -77,6 +78,7 @@ final class ArchiveTraining {
     }
 
     /** Runs every step; returns the first that did not end as expected, or null. */
+    @CheckForNull
     private static String run(Path dir) throws IOException {
         String ca = dir.resolve("ca.crt").toString();
         String key = dir.resolve("ca.key").toString();
