@@ -189,7 +189,8 @@ class LauncherIT {
             assertThat(r.code()).as(damage + ": " + r.err()).isZero();
             assertThat(r.out()).as(damage).contains("user jenkins (roles: robot)");
             assertThat(r.err()).as(damage).contains("kubeconfig-signer: warning: the class-data archive " + archive
-                    + " is damaged (its checksum or size is not the one it was written with); replacing it");
+                    + " is damaged (its " + (damage.equals("overwritten") ? "checksum" : "size")
+                    + " is not the one it was written with); replacing it");
             assertThat(archives()).as(damage).hasSize(1).doesNotContain(archive);
             assertThat(r.err()).as(damage).contains("archive: " + archives().get(0) + " (new)");
             assertThat(loadedFrom(log, "io.jenkins.plugins.shortlivedkubeconfig.cli.PolicyCommand"))
