@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,13 +25,15 @@ import picocli.CommandLine.Option;
 @Command(name = "kubeconfig-signer", mixinStandardHelpOptions = true, versionProvider = SignerCli.Version.class,
         description = "Issues short-lived Kubernetes client certificates and kubeconfigs from Teleport-style robot "
                 + "roles, like `tctl auth sign --format=kubernetes`, with no Teleport cluster.",
-        subcommands = {CaCommand.class, CsrCommand.class, SignCommand.class, PolicyCommand.class, InspectCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 refused by the policy, 2 bad usage or bad input."})
 public final class SignerCli implements Runnable {
     public static final int OK = 0;
     public static final int REFUSED = 1;
     public static final int BAD_INPUT = 2;
+
+    /** Every subcommand, in the order usage lists them. */
+    static final List<Class<?>> ALL_COMMANDS = List.of(CaCommand.class, CsrCommand.class, SignCommand.class,
+            PolicyCommand.class, InspectCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
@@ -58,8 +61,16 @@ public final class SignerCli implements Runnable {
 
     /** Runs the CLI with the given clock and streams; returns the exit code. For {@code main} and tests. */
     public static int run(Clock clock, PrintWriter out, PrintWriter err, String... args) {
+        return run(clock, out, err, commandsFor(args), args);
+    }
+
+    /** Runs the CLI with the given subcommands (all of them, or just the one that runs). */
+    static int run(Clock clock, PrintWriter out, PrintWriter err, List<Class<?>> commands, String... args) {
         SignerCli root = new SignerCli(clock);
         CommandLine cli = new CommandLine(root);
+        for (Class<?> command : commands) {
+            cli.addSubcommand(command); // before the settings below, which apply to the subcommands present
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,6 +87,28 @@ public final class SignerCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The subcommands to build: only the one named by the first argument (after any {@code --verbose}), or all of
+     * them for anything else ({@code --help}, {@code help}, no command, an unknown command), so that usage, help and
+     * errors read as with all of them. picocli builds the model of every subcommand it is given, which in a cold
+     * JVM costs more than the one that runs.
+     */
+    static List<Class<?>> commandsFor(String... args) {
+        int i = 0;
+        while (i < args.length && args[i].equals("--verbose")) {
+            i++;
+        }
+        String name = i < args.length ? args[i] : "";
+        return switch (name) {
+            case "ca" -> List.of(CaCommand.class);
+            case "csr" -> List.of(CsrCommand.class);
+            case "sign" -> List.of(SignCommand.class);
+            case "policy" -> List.of(PolicyCommand.class);
+            case "inspect" -> List.of(InspectCommand.class);
+            default -> ALL_COMMANDS;
+        };
     }
 
     /** Control characters escaped, so that a message is one line and cannot forge others. */

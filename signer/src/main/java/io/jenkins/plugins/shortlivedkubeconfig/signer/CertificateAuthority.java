@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -17,7 +18,10 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,9 +334,29 @@ public final class CertificateAuthority {
         return domain == null ? null : new ECPrivateKeyParameters(ec.getS(), domain);
     }
 
+    /**
+     * Whether {@code key} is the private half of the certificate's {@code publicKey}. EC keys on P-256, P-384 and
+     * P-521 and RSA keys with CRT values are compared by their public values, computed from the private key: one
+     * scalar multiplication, or a few multiplications of integers, where a probe signature and its verification
+     * cost a cold JVM (the one-shot CLI) three EC scalar multiplications or an RSA private-key operation, and their
+     * classes. Other keys (Ed25519, RSA without CRT values, EC on other curves) sign and verify a probe.
+     */
     private static boolean matches(PrivateKey key, PublicKey publicKey) throws InvalidInputException {
+        String alg;
         try {
-            String alg = signatureAlgorithm(key);
+            alg = signatureAlgorithm(key);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("CA key: " + e.getMessage() + "; use an EC, RSA or Ed25519 key");
+        }
+        if (key instanceof ECPrivateKey ec) {
+            ECDomainParameters domain = KeyAlgorithm.fastDomain(ec.getParams());
+            if (domain != null) {
+                return publicKey instanceof ECPublicKey certificateKey && samePoint(ec.getS(), domain, certificateKey);
+            }
+        } else if (key instanceof RSAPrivateCrtKey rsa) {
+            return publicKey instanceof RSAPublicKey certificateKey && sameRsaKey(rsa, certificateKey);
+        }
+        try {
             byte[] probe = "short-lived-kubeconfig key check".getBytes(StandardCharsets.US_ASCII);
             Signature s = Signature.getInstance(alg);
             s.initSign(key);
@@ -342,9 +366,39 @@ public final class CertificateAuthority {
             v.initVerify(publicKey);
             v.update(probe);
             return v.verify(sig);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("CA key: " + e.getMessage() + "; use an EC, RSA or Ed25519 key");
         } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code d} times the curve's generator is the certificate's point, on the same curve. */
+    private static boolean samePoint(BigInteger d, ECDomainParameters domain, ECPublicKey certificateKey) {
+        ECDomainParameters certificateDomain = KeyAlgorithm.fastDomain(certificateKey.getParams());
+        if (certificateDomain == null || !certificateDomain.getCurve().equals(domain.getCurve())
+                || !certificateDomain.getG().equals(domain.getG())) {
+            return false;
+        }
+        // As an ECDSA signature would use it: modulo the group order (0 is no key).
+        org.bouncycastle.math.ec.ECPoint q = domain.getG().multiply(d.mod(domain.getN())).normalize();
+        return !q.isInfinity() && q.getAffineXCoord().toBigInteger().equals(certificateKey.getW().getAffineX())
+                && q.getAffineYCoord().toBigInteger().equals(certificateKey.getW().getAffineY());
+    }
+
+    /**
+     * Whether the key has the certificate's modulus and public exponent, and CRT values that belong to them: the
+     * JDK signs with p, q, dP, dQ and qInv, so a damaged one would make signatures that nothing verifies.
+     */
+    private static boolean sameRsaKey(RSAPrivateCrtKey key, RSAPublicKey certificateKey) {
+        BigInteger n = certificateKey.getModulus();
+        BigInteger e = certificateKey.getPublicExponent();
+        BigInteger p = key.getPrimeP();
+        BigInteger q = key.getPrimeQ();
+        try {
+            return key.getModulus().equals(n) && key.getPublicExponent().equals(e) && p.multiply(q).equals(n)
+                    && e.multiply(key.getPrimeExponentP()).mod(p.subtract(BigInteger.ONE)).equals(BigInteger.ONE)
+                    && e.multiply(key.getPrimeExponentQ()).mod(q.subtract(BigInteger.ONE)).equals(BigInteger.ONE)
+                    && key.getCrtCoefficient().multiply(q).mod(p).equals(BigInteger.ONE);
+        } catch (ArithmeticException notPositive) { // p or q of 1 or less
             return false;
         }
     }
