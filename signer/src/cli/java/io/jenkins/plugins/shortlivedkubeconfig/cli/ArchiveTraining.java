@@ -53,7 +53,7 @@ final class ArchiveTraining {
               name: all-jobs
             spec:
               users: ['jenkins']
-              jobs: ['deploy/**', '*/main']
+              jobs: ['deploy/**', 'org/app/main']
             """;
 
     private ArchiveTraining() {}

@@ -114,15 +114,7 @@ public final class SigningService {
      * refused before its key is even made (agent-side keys) leaves its record like any other.
      */
     public Grant checkBeforeIssue(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
-        try {
-            return check(request);
-        } catch (PolicyRefusal e) {
-            refused(request, e.rule(), e.detail());
-            throw e;
-        } catch (InvalidInputException e) {
-            refused(request, "invalid-request", e.getMessage());
-            throw e;
-        }
+        return audited(request, () -> check(request));
     }
 
     /**
@@ -169,8 +161,18 @@ public final class SigningService {
     }
 
     private Resolved resolveAudited(KubeconfigRequest request) throws PolicyRefusal, InvalidInputException {
+        return audited(request, () -> resolve(request));
+    }
+
+    /** A decision about the request whose refusal is recorded here, once. */
+    private interface Decision<T> {
+        T decide() throws PolicyRefusal, InvalidInputException;
+    }
+
+    private <T> T audited(KubeconfigRequest request, Decision<T> decision)
+            throws PolicyRefusal, InvalidInputException {
         try {
-            return resolve(request);
+            return decision.decide();
         } catch (PolicyRefusal e) {
             refused(request, e.rule(), e.detail());
             throw e;

@@ -296,7 +296,7 @@ class LauncherIT {
         Path policy = Files.copy(fixtures.resolve("robots.yaml"), odd.resolve("it's \"the\" policy $1 ;.yaml"));
         Run ok = run(LAUNCHER, env, "policy", "check", policy.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
-        assertThat(ok.out()).startsWith(policy + ": 1 role(s), 1 user(s), 1 job binding(s)\n");
+        assertThat(ok.out()).startsWith(policy + ": 1 role(s), 1 user(s), 1 job binding(s), 0 caller binding(s)\n");
 
         Run refused = run(LAUNCHER, env, sign("--out", dir.resolve("k").toString(), "--job", "a b"));
         assertThat(refused.code()).isEqualTo(1);
