@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
+import io.jenkins.plugins.shortlivedkubeconfig.testing.TokenApiStub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

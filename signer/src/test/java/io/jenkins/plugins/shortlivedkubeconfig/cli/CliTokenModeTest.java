@@ -1,8 +1,8 @@
 package io.jenkins.plugins.shortlivedkubeconfig.cli;
 
+import io.jenkins.plugins.shortlivedkubeconfig.testing.TokenApiStub;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenApiStub;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

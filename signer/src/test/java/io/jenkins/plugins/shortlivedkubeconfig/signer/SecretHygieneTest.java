@@ -1,5 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
+import io.jenkins.plugins.shortlivedkubeconfig.testing.TokenApiStub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;

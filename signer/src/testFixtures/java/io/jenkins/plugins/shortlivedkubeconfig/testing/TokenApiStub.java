@@ -1,7 +1,9 @@
-package io.jenkins.plugins.shortlivedkubeconfig.signer;
+package io.jenkins.plugins.shortlivedkubeconfig.testing;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -37,7 +39,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A local HTTPS server that answers TokenRequests as told: for the answers a real API server cannot be made to give
- * (a longer expiry than asked, garbage, a 500, silence). Its serving certificate comes from a fresh CA of its own.
+ * (a longer expiry than asked, garbage, a 500, silence), and for the plugin's tests, whose harness cannot start an
+ * API server. Its serving certificate comes from a fresh CA of its own. Shared by the signer's and the plugin's
+ * tests (both add {@code signer/src/testFixtures/java} as a test source root).
  */
 public final class TokenApiStub implements AutoCloseable {
     /** One request as the stub saw it. */
