@@ -30,10 +30,10 @@ mvn -B -q -f "$signer/pom.xml" test-compile \
 rm -rf "$out/classes" "$out/test-classes"
 cp -r "$signer/target/classes" "$signer/target/test-classes" "$out/"
 
-echo "jmh.sh: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(java -version 2>&1 | head -1)" >&2
+echo "jmh.sh: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $("${JAVA:-java}" -version 2>&1 | head -1)" >&2
 cd "$out"  # JMH and its profilers write their files relative to the working directory
 # shellcheck disable=SC2086 # the settings are words by design
-java -cp "$out/test-classes:$out/classes:$(cat "$out/dependencies.classpath")" org.openjdk.jmh.Main $settings "$@" &
+"${JAVA:-java}" -cp "$out/test-classes:$out/classes:$(cat "$out/dependencies.classpath")" org.openjdk.jmh.Main $settings "$@" &
 jmh=$!
 python3 "$signer/bench/foreign-cpu.py" "$jmh" || true  # how busy the rest of the machine was meanwhile
 wait "$jmh"
