@@ -15,10 +15,12 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Renewal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -89,7 +91,9 @@ record AgentKubeconfig(String node, String parent, String directoryName, String 
             ClientCsr csr = ClientCsr.readPem(csrPem, "the request from node " + live.describe());
             IssuedCertificate issued = service.issue(request, csr);
             String path = tmp.child(name).act(new AgentSideKey.InstallCertificate(issued));
-            KubeconfigRenewer.start(live, request, csr, issued, services, listener);
+            Renewal renewal = new Renewal(request, csr, Instant.now(), issued.notAfter());
+            LiveKubeconfigs.renewing(live, renewal); // a restarted controller resumes from here
+            KubeconfigRenewer.start(live, renewal, services, listener);
             return new Started(new AgentKubeconfig(node, prepared.parent(), name, path, live.build().jobFullName(),
                     live.build().buildNumber()), issued);
         } catch (IOException | InterruptedException | PolicyRefusal | InvalidInputException | RuntimeException e) {

@@ -4,17 +4,17 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.init.Terminator;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Renewal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.RenewalSchedule;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.SigningService;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -26,47 +26,46 @@ import jenkins.util.Timer;
  * Renews the certificate of one live block's kubeconfig on the controller, when the core's {@link RenewalSchedule}
  * says so: the signing service checks the policy again for the same request and CSR, and the node replaces the
  * kubeconfig atomically with the key it kept. One build-log line per renewal, failure or stop; no secrets. At most
- * one renewer per directory; it stops when the block's disposer calls {@link #stop}, on a refusal, or when the
- * certificate expires. Renewers live in memory only: after a controller restart a resumed block keeps its current
- * certificate (the start-up sweep logs it).
+ * one renewer per directory, in this controller's memory; it stops when the block's disposer calls {@link #stop}, on
+ * a refusal, or when the certificate expires. Each renewal is recorded in {@link LiveKubeconfigs}, from which
+ * {@link ResumedRenewals} starts the renewer again when a Pipeline resumes after a controller restart.
  */
 final class KubeconfigRenewer {
     private static final Map<String, KubeconfigRenewer> ACTIVE = new ConcurrentHashMap<>();
 
     private final LiveDirectory directory;
-    private final KubeconfigRequest request;
-    private final ClientCsr csr;
     private final Supplier<SigningService> services;
     private final TaskListener listener;
+    private final Clock clock;
+    private Renewal renewal; // guarded by this
     private final RenewalSchedule schedule; // guarded by this
     @CheckForNull
     private ScheduledFuture<?> next; // guarded by this
 
-    private KubeconfigRenewer(LiveDirectory directory, KubeconfigRequest request, ClientCsr csr,
-                              IssuedCertificate issued, Supplier<SigningService> services, TaskListener listener,
-                              Clock clock) {
+    private KubeconfigRenewer(LiveDirectory directory, Renewal renewal, Supplier<SigningService> services,
+                              TaskListener listener, Clock clock) {
         this.directory = directory;
-        this.request = request;
-        this.csr = csr;
+        this.renewal = renewal;
         this.services = services;
         this.listener = listener;
-        this.schedule = new RenewalSchedule(clock.instant(), issued.notAfter(), clock);
+        this.clock = clock;
+        this.schedule = renewal.schedule(clock);
     }
 
     /**
-     * Starts renewing a block's kubeconfig, unless a renewer for that directory already runs.
+     * Starts renewing a block's kubeconfig where {@code renewal} stands (a new block's first certificate, or, after a
+     * restart, the last one installed), unless a renewer for that directory already runs.
      *
-     * @return whether this call started one
+     * @return the next attempt when this call started a renewer; null when one already ran
      */
-    static boolean start(LiveDirectory directory, KubeconfigRequest request, ClientCsr csr, IssuedCertificate issued,
-                         Supplier<SigningService> services, TaskListener listener) {
-        KubeconfigRenewer renewer = new KubeconfigRenewer(directory, request, csr, issued, services, listener,
-                Clock.systemUTC());
+    @CheckForNull
+    static Instant start(LiveDirectory directory, Renewal renewal, Supplier<SigningService> services,
+                         TaskListener listener) {
+        KubeconfigRenewer renewer = new KubeconfigRenewer(directory, renewal, services, listener, Clock.systemUTC());
         if (ACTIVE.putIfAbsent(key(directory), renewer) != null) {
-            return false;
+            return null;
         }
-        renewer.scheduleNext();
-        return true;
+        return renewer.scheduleNext();
     }
 
     /**
@@ -84,7 +83,7 @@ final class KubeconfigRenewer {
         return true;
     }
 
-    /** The controller shuts down: renewers do not survive it (the start-up sweep says so for resumed blocks). */
+    /** The controller shuts down: renewers end with it ({@link ResumedRenewals} starts them again). */
     @Terminator
     public static void stopAll() {
         for (String key : ACTIVE.keySet()) {
@@ -112,26 +111,28 @@ final class KubeconfigRenewer {
         }
     }
 
-    private synchronized void scheduleNext() {
+    @CheckForNull
+    private synchronized Instant scheduleNext() {
         Duration delay = schedule.delay();
         if (delay == null) {
             ACTIVE.remove(key(directory), this);
-            return;
+            return null;
         }
         next = Timer.get().schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private synchronized boolean renewing() {
-        return schedule.state() == RenewalSchedule.State.RENEWING;
+        return schedule.nextAttempt();
     }
 
     private void renew() {
-        if (!renewing()) {
-            return;
+        Renewal current;
+        synchronized (this) {
+            if (schedule.state() != RenewalSchedule.State.RENEWING) {
+                return;
+            }
+            current = renewal;
         }
         String failure;
         try {
-            IssuedCertificate issued = services.get().issue(request, csr);
+            IssuedCertificate issued = services.get().issue(current.request(), current.csr());
             VirtualChannel channel = LiveKubeconfigs.channel(directory.node());
             if (channel == null) {
                 failure = Messages.Renewer_NodeOffline(directory.describe());
@@ -142,6 +143,9 @@ final class KubeconfigRenewer {
                         return;
                     }
                     schedule.renewed(issued.notAfter());
+                    renewal = current.renewed(clock.instant(), issued.notAfter());
+                    // Under this lock, so that a block ending meanwhile (stop, then delete) cannot be listed again.
+                    LiveKubeconfigs.renewing(directory, renewal);
                 }
                 listener.getLogger().println(Messages.Renewer_Renewed(issued.summary()));
                 scheduleNext();

@@ -6,7 +6,6 @@ import hudson.model.TaskListener;
 import hudson.model.listeners.ItemListener;
 import hudson.slaves.ComputerListener;
 import hudson.util.LogTaskListener;
-import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -31,20 +30,14 @@ final class LeftoverSweep {
     }
 
     /**
-     * After the jobs are loaded: the built-in node and any agent already online. Renewals do not survive a restart:
-     * a resumed block keeps its current certificate until it expires, and says so here.
+     * After the jobs are loaded: the built-in node and any agent already online. The directories of resumed
+     * Pipeline blocks are theirs (their renewals resume with them: {@link ResumedRenewals}).
      */
     @Extension
     public static final class AtStartup extends ItemListener {
         @Override
         public void onLoaded() {
             TaskListener log = new LogTaskListener(LOGGER, Level.INFO);
-            for (LiveDirectory directory : LiveKubeconfigs.get().entries()) {
-                // onLoaded also follows "Reload Configuration from Disk", when renewers still run.
-                if (LiveKubeconfigs.isRunning(directory.build()) && !KubeconfigRenewer.isRenewing(directory)) {
-                    LOGGER.info(Messages.Renewer_StoppedByRestart(directory.describe(), directory.build()));
-                }
-            }
             try {
                 for (Computer computer : Jenkins.get().getComputers()) {
                     if (computer.isOnline()) {

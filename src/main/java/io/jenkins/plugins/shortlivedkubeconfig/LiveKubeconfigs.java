@@ -14,6 +14,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectories;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Renewal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,20 @@ final class LiveKubeconfigs {
 
     static synchronized void add(LiveDirectory directory) {
         current = get().with(directory);
+        save();
+    }
+
+    /**
+     * Records how a directory's kubeconfig is renewed (its first certificate, or the one a renewal just installed),
+     * so that a restarted controller can resume. Nothing happens when the directory is no longer listed: its block
+     * ended meanwhile.
+     */
+    static synchronized void renewing(LiveDirectory directory, Renewal renewal) {
+        LiveDirectories before = get();
+        if (!before.entries().contains(directory)) {
+            return;
+        }
+        current = before.withRenewal(directory, renewal);
         save();
     }
 

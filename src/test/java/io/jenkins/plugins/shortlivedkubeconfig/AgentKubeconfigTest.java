@@ -2,6 +2,7 @@ package io.jenkins.plugins.shortlivedkubeconfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import hudson.util.StreamTaskListener;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigSummary;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Renewal;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -138,11 +140,11 @@ class AgentKubeconfigTest {
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
         AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
                 AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
-        assertFalse(KubeconfigRenewer.start(started.file().live(), AgentKeySetup.request(b, "1h"),
-                io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr.create(
-                        io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm.EC_P256.generate(
-                                new java.security.SecureRandom())), started.certificate(), () -> setup.service,
-                listener));
+        Renewal recorded = LiveKubeconfigs.get().renewal(started.file().live());
+        assertNotNull(recorded, "the registry keeps what a restarted controller needs to resume renewing");
+        assertEquals(started.certificate().notAfter(), recorded.notAfter());
+        assertNull(KubeconfigRenewer.start(started.file().live(), recorded, () -> setup.service, listener),
+                "a second renewer for the same directory is not started");
         assertTrue(KubeconfigRenewer.stop(started.file().live()));
         assertFalse(KubeconfigRenewer.stop(started.file().live()));
         started.file().dispose(AgentKeySetup.workspace(b), listener);

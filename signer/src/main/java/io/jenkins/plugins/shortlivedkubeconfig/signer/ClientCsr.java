@@ -125,6 +125,17 @@ public final class ClientCsr {
         return Pem.block("CERTIFICATE REQUEST", der);
     }
 
+    /** Two CSRs are equal when their encodings are: the same key, signed the same way. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClientCsr other && java.util.Arrays.equals(other.der, der);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(der);
+    }
+
     @Override
     public String toString() {
         return "ClientCsr[" + keyType + "]";
