@@ -13,14 +13,18 @@ import hudson.slaves.DumbSlave;
 import hudson.util.StreamTaskListener;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigSummary;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectories;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Renewal;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +152,41 @@ class AgentKubeconfigTest {
         assertTrue(KubeconfigRenewer.stop(started.file().live()));
         assertFalse(KubeconfigRenewer.stop(started.file().live()));
         started.file().dispose(AgentKeySetup.workspace(b), listener);
+    }
+
+    @Test
+    void resumingAfterARestartSaysWhatHappensToEachDirectory() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
+        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
+                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        LiveDirectory live = started.file().live();
+        Requester build = live.build();
+        Renewal renewal = LiveKubeconfigs.get().renewal(live);
+        assertNotNull(renewal);
+
+        ResumedRenewals.resume(build, LiveKubeconfigs.get(), listener);
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains("again"), "a renewer runs already: none added");
+
+        assertTrue(KubeconfigRenewer.stop(live)); // as after a restart: nothing renews it
+        ResumedRenewals.resume(build, LiveKubeconfigs.get(), listener);
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("The controller restarted: renewing the short-lived kubeconfig " + live.describe()
+                + " again; next renewal at "), text);
+        assertTrue(KubeconfigRenewer.isRenewing(live));
+
+        Instant past = Instant.now().minusSeconds(60);
+        LiveDirectory other = new LiveDirectory(live.node(), live.parent(), "kubeconfig-1", build);
+        LiveDirectories earlier = LiveDirectories.empty().with(other)
+                .withRenewal(new LiveDirectory(live.node(), live.parent(), "kubeconfig-2", build),
+                        renewal.renewed(past.minusSeconds(3600), past));
+        ResumedRenewals.resume(build, earlier, listener);
+        text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("the kubeconfig " + other.describe() + " of " + build + " is no longer renewed"),
+                text);
+        assertTrue(text.contains("kubeconfig-2 on node \"" + agent.getNodeName() + "\" expired at " + past), text);
+        started.file().dispose(AgentKeySetup.workspace(b), listener);
+        assertFalse(KubeconfigRenewer.isRenewing(live));
     }
 
     @Test
