@@ -54,6 +54,7 @@ class SecretHygieneTest {
     private final Clock clock = Clock.systemUTC();
     /** Every form of every private key seen: what must never be in any output. */
     private final Set<String> secrets = new TreeSet<>();
+    private final Set<String> publics = new TreeSet<>();
     /** Everything written anywhere, by where it went. */
     private final Map<String, StringBuilder> outputs = new LinkedHashMap<>();
     private final List<String> logRecords = new ArrayList<>();
@@ -133,6 +134,14 @@ class SecretHygieneTest {
         secretKeyPem(new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Public encodings that share bytes with a private key's (a CSR or public key carries the same algorithm
+     * identifier, and PKCS#8 EC keys embed their public point): a piece of a key found in one of them is not secret.
+     */
+    private void publicEncoding(byte[] der) {
+        publics.add(Base64.getEncoder().encodeToString(der));
+    }
+
     private void output(String where, String text) {
         outputs.computeIfAbsent(where, w -> new StringBuilder()).append(text).append('\n');
     }
@@ -151,7 +160,7 @@ class SecretHygieneTest {
             for (String secret : secrets) {
                 for (int i = 0; i + 24 <= secret.length(); i += 4) {
                     String piece = secret.substring(i, i + 24);
-                    if (text.contains(piece)) {
+                    if (text.contains(piece) && publics.stream().noneMatch(p -> p.contains(piece))) {
                         throw new AssertionError(o.getKey() + " holds a piece of a private key: " + piece);
                     }
                 }
@@ -426,14 +435,17 @@ class SecretHygieneTest {
         KeyDirectory.Created created = KeyDirectory.create(dir.resolve("agent@tmp"), KeyAlgorithm.EC_P256);
         secretKeyPem(Files.readString(created.directory().resolve(KeyDirectory.KEY)));
         ClientCsr csr = ClientCsr.readPem(created.csr().pem(), "request.csr");
+        publicEncoding(csr.der()); // the renewal registry keeps it
         IssuedCertificate forCsr = issuer.issue(request, csr);
         output("KeyDirectory kubeconfig", Files.readString(KeyDirectory.install(created.directory(),
                 forCsr.cluster(), forCsr.certificatePem()))); // names the key file, holds no key
         RenewalSchedule schedule = new RenewalSchedule(clock.instant(), forCsr.notAfter(), clock);
         LiveDirectory live = new LiveDirectory("agent", created.directory().getParent().toString(),
                 created.directory().getFileName().toString(), request.requester());
-        LiveDirectories registry = LiveDirectories.empty().with(live);
-        output("LiveDirectories.toText()", registry.toText());
+        Renewal renewal = new Renewal(KubeconfigRequest.by(request.requester()).withTtl("1h"), csr, clock.instant(),
+                forCsr.notAfter());
+        LiveDirectories registry = LiveDirectories.empty().with(live).withRenewal(live, renewal);
+        output("LiveDirectories.toText()", registry.toText()); // names, the request and the CSR: nothing secret
         output("IssuedCertificate.summary()", forCsr.summary() + " " + forCsr.certificatePem());
 
         Map<Class<?>, Object> instances = new LinkedHashMap<>();
@@ -472,6 +484,7 @@ class SecretHygieneTest {
         instances.put(RenewalSchedule.State.class, schedule.state());
         instances.put(LiveDirectory.class, live);
         instances.put(LiveDirectories.class, registry);
+        instances.put(Renewal.class, renewal);
         instances.put(KeyAlgorithm.class, KeyAlgorithm.EC_P256);
         instances.put(PolicyParser.class, parser);
         instances.put(TraitTemplate.class, TraitTemplate.parse("team-{{external.team}}"));
