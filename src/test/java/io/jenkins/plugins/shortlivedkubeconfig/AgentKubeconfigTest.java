@@ -63,8 +63,7 @@ class AgentKubeconfigTest {
     void theKeyIsMadeOnTheAgentAndOnlyTheCsrAndCertificateCross() throws Exception {
         DumbSlave agent = j.createOnlineSlave();
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
-        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
-                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        AgentKubeconfig.Started started = start(b);
 
         Path kubeconfig = Path.of(started.file().path());
         Path directory = kubeconfig.getParent();
@@ -121,8 +120,7 @@ class AgentKubeconfigTest {
     void aNullWorkspaceWithTheAgentGoneNamesTheDirectoryAndLeavesItToTheSweep() throws Exception {
         DumbSlave agent = j.createOnlineSlave();
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
-        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
-                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        AgentKubeconfig.Started started = start(b);
         Path directory = Path.of(started.file().path()).getParent();
         agent.toComputer().disconnect(null).get();
         j.waitUntilNoActivity();
@@ -142,8 +140,7 @@ class AgentKubeconfigTest {
     void neverTwoRenewersForOneDirectory() throws Exception {
         DumbSlave agent = j.createOnlineSlave();
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
-        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
-                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        AgentKubeconfig.Started started = start(b);
         Renewal recorded = LiveKubeconfigs.get().renewal(started.file().live());
         assertNotNull(recorded, "the registry keeps what a restarted controller needs to resume renewing");
         assertEquals(started.certificate().notAfter(), recorded.notAfter());
@@ -158,8 +155,7 @@ class AgentKubeconfigTest {
     void resumingAfterARestartSaysWhatHappensToEachDirectory() throws Exception {
         DumbSlave agent = j.createOnlineSlave();
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
-        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
-                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        AgentKubeconfig.Started started = start(b);
         LiveDirectory live = started.file().live();
         Requester build = live.build();
         Renewal renewal = LiveKubeconfigs.get().renewal(live);
@@ -193,12 +189,17 @@ class AgentKubeconfigTest {
     void directoryNamesCarryNothingSecret() throws Exception {
         DumbSlave agent = j.createOnlineSlave();
         FreeStyleBuild b = AgentKeySetup.buildOn(j, agent);
-        AgentKubeconfig.Started started = AgentKubeconfig.create(b, AgentKeySetup.workspace(b),
-                AgentKeySetup.request(b, "1h"), () -> setup.service, listener);
+        AgentKubeconfig.Started started = start(b);
         assertTrue(Pattern.matches("kubeconfig-[0-9]+", started.file().directoryName()));
         String registry = Files.readString(j.jenkins.getRootDir().toPath().resolve(LiveKubeconfigs.FILE));
         assertTrue(registry.contains(started.file().directoryName()));
         assertFalse(registry.contains("PRIVATE"));
         started.file().dispose(AgentKeySetup.workspace(b), listener);
+    }
+
+    /** A one-hour kubeconfig for the build's block, as the wrapper starts it. */
+    private AgentKubeconfig.Started start(FreeStyleBuild b) throws Exception {
+        return AgentKubeconfig.create(b, AgentKeySetup.workspace(b), AgentKeySetup.request(b, "1h"),
+                () -> setup.service, listener);
     }
 }

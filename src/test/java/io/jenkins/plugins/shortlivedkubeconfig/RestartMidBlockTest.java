@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -66,11 +67,7 @@ class RestartMidBlockTest {
         sessions.then(j -> {
             startBlock(j);
             // As if the controller had been down for most of the certificate's lifetime: the renewal is due.
-            LiveDirectory directory = onlyDirectory();
-            Renewal renewal = LiveKubeconfigs.get().renewal(directory);
-            assertNotNull(renewal);
-            LiveKubeconfigs.renewing(directory, renewal.renewed(renewal.notAfter().minus(Duration.ofMinutes(5)),
-                    renewal.notAfter()));
+            changeRenewal(r -> r.renewed(r.notAfter().minus(Duration.ofMinutes(5)), r.notAfter()));
         });
         sessions.then(j -> {
             String before = Files.readString(file, StandardCharsets.UTF_8);
@@ -91,11 +88,8 @@ class RestartMidBlockTest {
     void aCertificateThatExpiredDuringTheRestartIsNotRenewed() throws Throwable {
         sessions.then(j -> {
             startBlock(j);
-            LiveDirectory directory = onlyDirectory();
-            Renewal renewal = LiveKubeconfigs.get().renewal(directory);
-            assertNotNull(renewal);
             Instant past = Instant.now().minus(Duration.ofMinutes(1));
-            LiveKubeconfigs.renewing(directory, renewal.renewed(past.minus(Duration.ofHours(1)), past));
+            changeRenewal(r -> r.renewed(past.minus(Duration.ofHours(1)), past));
         });
         sessions.then(j -> {
             WorkflowRun b = build(j);
@@ -125,6 +119,14 @@ class RestartMidBlockTest {
         assertTrue(Files.exists(file));
         assertEquals(1, LiveKubeconfigs.get().entries().size());
         assertNotNull(LiveKubeconfigs.get().renewal(onlyDirectory()), "what a restarted controller needs is kept");
+    }
+
+    /** Changes what the registry says of the block's renewal, as a longer outage would have left it. */
+    private static void changeRenewal(UnaryOperator<Renewal> change) {
+        LiveDirectory directory = onlyDirectory();
+        Renewal renewal = LiveKubeconfigs.get().renewal(directory);
+        assertNotNull(renewal);
+        LiveKubeconfigs.renewing(directory, change.apply(renewal));
     }
 
     private static WorkflowRun build(JenkinsRule j) {
