@@ -128,7 +128,7 @@ public final class CertificateAuthority {
         }
         try {
             subjectKeyIdentifier(cert);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // Bouncy Castle throws either, by damage
             throw new InvalidInputException(certificateSource + ": the CA certificate's subject key identifier "
                     + "extension is damaged; create a new CA");
         }
