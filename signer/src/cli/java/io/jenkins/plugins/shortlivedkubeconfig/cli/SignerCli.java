@@ -90,8 +90,9 @@ public final class SignerCli implements Runnable {
     }
 
     /**
-     * The subcommands to build: only the one named by the first argument (after any {@code --verbose}), or all of
-     * them for anything else ({@code --help}, {@code help}, no command, an unknown command), so that usage, help and
+     * The subcommands to build: only the one named by the first argument (after any {@code --verbose}), none for
+     * {@code --version} alone, or all of them for anything else ({@code --help}, {@code help}, no command, an unknown
+     * command), so that usage, help and
      * errors read as with all of them. picocli builds the model of every subcommand it is given, which in a cold
      * JVM costs more than the one that runs.
      */
@@ -101,6 +102,9 @@ public final class SignerCli implements Runnable {
             i++;
         }
         String name = i < args.length ? args[i] : "";
+        if (i == args.length - 1 && (name.equals("--version") || name.equals("-V"))) {
+            return List.of(); // the version alone: no subcommand is shown
+        }
         return switch (name) {
             case "ca" -> List.of(CaCommand.class);
             case "csr" -> List.of(CsrCommand.class);

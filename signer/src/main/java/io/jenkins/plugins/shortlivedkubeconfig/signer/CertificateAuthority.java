@@ -25,17 +25,23 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -122,7 +128,7 @@ public final class CertificateAuthority {
         }
         try {
             subjectKeyIdentifier(cert);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // Bouncy Castle throws either, by damage
             throw new InvalidInputException(certificateSource + ": the CA certificate's subject key identifier "
                     + "extension is damaged; create a new CA");
         }
@@ -150,7 +156,7 @@ public final class CertificateAuthority {
         X500Name name = CertificateProfile.caSubject(commonName);
         try {
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, CertificateProfile.serial(random),
-                    Date.from(now.minus(CertificateProfile.CLOCK_SKEW)), Date.from(now.plus(lifetime)), name,
+                    time(now.minus(CertificateProfile.CLOCK_SKEW)), time(now.plus(lifetime)), name,
                     SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()));
             CertificateProfile.addCaExtensions(builder, pair.getPublic());
             ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(pair.getPrivate()))
@@ -172,7 +178,7 @@ public final class CertificateAuthority {
         try {
             SubjectPublicKeyInfo publicKeyInfo = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, CertificateProfile.serial(random),
-                    Date.from(notBefore), Date.from(notAfter), CertificateProfile.clientSubject(commonName, groups),
+                    time(notBefore), time(notAfter), CertificateProfile.clientSubject(commonName, groups),
                     publicKeyInfo);
             CertificateProfile.addClientExtensions(builder, publicKeyInfo, publicKey.getAlgorithm(),
                     subjectKeyIdentifier);
@@ -181,6 +187,41 @@ public final class CertificateAuthority {
         } catch (IOException | InvalidInputException | RuntimeOperatorException e) {
             throw new IllegalStateException("cannot sign a client certificate", e);
         }
+    }
+
+    /**
+     * A validity time as RFC 5280 4.1.2.5 encodes it, to the second: UTCTime (YYMMDDHHMMSSZ) for the years 1950 to
+     * 2049, GeneralizedTime (YYYYMMDDHHMMSSZ) otherwise; what Bouncy Castle's {@code Time(Date)} writes, without
+     * its {@code SimpleDateFormat}, which costs a cold JVM (the one-shot CLI) ~20 ms of calendar and locale
+     * set-up. Built from the DER encoding: the {@code String} constructors check the text with a
+     * {@code SimpleDateFormat} too.
+     */
+    static Time time(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        boolean utcTime = t.getYear() >= 1950 && t.getYear() <= 2049;
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            throw new IllegalArgumentException("a certificate time must be within the years 0 to 9999: " + instant);
+        }
+        StringBuilder text = new StringBuilder(15);
+        digits(text, utcTime ? t.getYear() % 100 : t.getYear(), utcTime ? 2 : 4);
+        digits(text, t.getMonthValue(), 2);
+        digits(text, t.getDayOfMonth(), 2);
+        digits(text, t.getHour(), 2);
+        digits(text, t.getMinute(), 2);
+        digits(text, t.getSecond(), 2);
+        text.append('Z');
+        byte[] der = new byte[text.length() + 2];
+        der[0] = (byte) (utcTime ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
+        der[1] = (byte) text.length();
+        for (int i = 0; i < text.length(); i++) {
+            der[i + 2] = (byte) text.charAt(i);
+        }
+        return new Time(utcTime ? ASN1UTCTime.getInstance(der) : ASN1GeneralizedTime.getInstance(der));
+    }
+
+    private static void digits(StringBuilder text, int value, int width) {
+        String s = Integer.toString(value);
+        text.append("0".repeat(width - s.length())).append(s);
     }
 
     /**

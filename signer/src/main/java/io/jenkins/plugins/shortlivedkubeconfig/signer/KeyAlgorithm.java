@@ -35,11 +35,14 @@ public enum KeyAlgorithm {
 
     /**
      * How many EC operations (key generations and signatures) of a JVM use the JDK's provider before Bouncy
-     * Castle's faster arithmetic takes over. Setting that up (loading its classes, precomputing multiples of the
-     * generator) costs a cold JVM some 30 ms, more than a one-shot CLI run saves with it; a JVM that issues many
-     * certificates gets it back within a few dozen.
+     * Castle's faster arithmetic takes over. On JDK 17, setting that up (loading its classes, precomputing multiples
+     * of the generator) costs a cold JVM some 30 ms, more than a one-shot CLI run saves with it; a JVM that issues
+     * many certificates gets it back within a few dozen. On JDK 25 the JDK's own P-256 code precomputes generator
+     * tables when first used, which costs a cold JVM 60-90 ms, so from JDK 24 on (the JDK 24+ line is where the
+     * CLI's launcher switches to the AOT cache; 18-23 were not measured) Bouncy Castle's is used from the first
+     * operation (BENCHMARKS.md, CLI cold start).
      */
-    static final int JDK_EC_OPERATIONS = 16;
+    static final int JDK_EC_OPERATIONS = Runtime.version().feature() >= 24 ? 0 : 16;
     private static final AtomicInteger ecOperations = new AtomicInteger();
     private static volatile boolean fastEc;
 

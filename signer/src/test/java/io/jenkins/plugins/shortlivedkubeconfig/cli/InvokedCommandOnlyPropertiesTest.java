@@ -67,11 +67,14 @@ class InvokedCommandOnlyPropertiesTest {
                 List.of("ca"), List.of("ca", "--help"), List.of("ca", "init", "--help"), List.of("ca", "frob"),
                 List.of("policy", "check"), List.of("policy", "check", "--help"), List.of("inspect"),
                 List.of("inspect", "-h"), List.of("inspect", "a", "b"), List.of("sign", "ca"), List.of("SIGN"),
-                List.of("--", "sign"), List.of("--verbose=true", "sign"))) {
+                List.of("--", "sign"), List.of("--verbose=true", "sign"), List.of("--verbose", "--version"),
+                List.of("--version", "sign"), List.of("-V", "--help"), List.of("--version", "--version"))) {
             assertSameAsFullTree(args);
         }
         assertThat(SignerCli.commandsFor("--verbose", "sign", "--help")).containsExactly(SignCommand.class);
         assertThat(SignerCli.commandsFor("help", "sign")).isEqualTo(SignerCli.ALL_COMMANDS);
+        assertThat(SignerCli.commandsFor("--verbose", "--version")).isEmpty();
+        assertThat(SignerCli.commandsFor("--version", "sign")).isEqualTo(SignerCli.ALL_COMMANDS);
     }
 
     @Example

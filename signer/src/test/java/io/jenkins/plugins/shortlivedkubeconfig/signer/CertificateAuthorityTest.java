@@ -6,12 +6,24 @@ import static io.jenkins.plugins.shortlivedkubeconfig.signer.TestPki.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Date;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,5 +140,25 @@ class CertificateAuthorityTest {
                 .hasMessage("CA name: \" \" is not usable as a subject name");
         assertThatThrownBy(() -> CertificateAuthority.generate("ca", Duration.ofMinutes(5), KeyAlgorithm.EC_P256, clock))
                 .hasMessage("CA lifetime: 5m is too short; give at least 1h");
+    }
+
+    @Test
+    void refusesACaWhoseKeyIdentifierIsNotAnOctetString() throws Exception {
+        // Found by PemPropertiesTest: a subjectKeyIdentifier whose value is a tagged object made Bouncy Castle
+        // throw IllegalStateException, which escaped as an internal error instead of this message.
+        KeyPair pair = KeyAlgorithm.EC_P256.generate(new SecureRandom());
+        X500Name name = new X500Name("CN=odd-ski");
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, BigInteger.ONE,
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name,
+                SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(Extension.subjectKeyIdentifier, false,
+                new DERTaggedObject(0, new DEROctetString(new byte[] {1, 2, 3})));
+        String cert = Pem.block("CERTIFICATE", builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(pair.getPrivate())).getEncoded());
+        assertThatThrownBy(() -> CertificateAuthority.load(cert, "ca.crt", Pem.encode(pair.getPrivate()), "ca.key",
+                clock)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("ca.crt: the CA certificate's subject key identifier extension is damaged; create a new CA");
     }
 }
