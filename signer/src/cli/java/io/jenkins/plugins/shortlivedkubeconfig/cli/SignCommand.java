@@ -265,13 +265,7 @@ final class SignCommand implements Callable<Integer> {
         }
         if (interval == null) {
             IssuedKubeconfig issued = issueOnce(root.clock, request);
-            if (toStdout) {
-                stdout.print(new String(issued.kubeconfig(), java.nio.charset.StandardCharsets.UTF_8));
-                stdout.flush();
-            } else {
-                PrivateFiles.replace(Path.of(out), issued.kubeconfig());
-            }
-            log.println("Wrote kubeconfig" + (toStdout ? "" : " to " + out) + ": " + issued.summary());
+            write(issued.kubeconfig(), "kubeconfig", issued.summary(), toStdout, stdout, log);
             return SignerCli.OK;
         }
         return new Renewal(root.clock, request, interval, spec.commandLine().getErr()).run();
@@ -292,15 +286,20 @@ final class SignCommand implements Callable<Integer> {
         IssuedCertificate issued = issuer(clock).issue(request, clientCsr);
         byte[] content = certOnly ? issued.certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)
                 : issued.kubeconfig(privateKey);
+        write(content, certOnly ? "certificate" : "kubeconfig", issued.summary(), toStdout, stdout, log);
+        return SignerCli.OK;
+    }
+
+    /** Writes to --out (mode 0600, replaced atomically) or stdout, then says so on the log stream. */
+    private void write(byte[] content, String what, String summary, boolean toStdout, PrintWriter stdout,
+                       PrintWriter log) throws IOException {
         if (toStdout) {
             stdout.print(new String(content, java.nio.charset.StandardCharsets.UTF_8));
             stdout.flush();
         } else {
             PrivateFiles.replace(Path.of(out), content);
         }
-        log.println("Wrote " + (certOnly ? "certificate" : "kubeconfig") + (toStdout ? "" : " to " + out) + ": "
-                + issued.summary());
-        return SignerCli.OK;
+        log.println("Wrote " + what + (toStdout ? "" : " to " + out) + ": " + summary);
     }
 
     /** Whether the key signs what the request's key verifies: the same check a TLS handshake will make. */
@@ -343,6 +342,10 @@ final class SignCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--ca-cert and --ca-key are not used with "
                         + "--cluster-mode=" + mode.id() + ", nor is --ca-keystore: the cluster mints the token; leave "
                         + "them out");
+            }
+            if (csr != null) {
+                throw new ParameterException(spec.commandLine(), "--csr is only used with --cluster-mode="
+                        + IssuanceMode.CLIENT_CERTIFICATE.id() + ": a service account token certifies no key");
             }
             minterToken(); // a missing or unusable file is bad input, before anything is asked of the cluster
         } else {

@@ -101,6 +101,11 @@ class CliTokenModeTest {
                 "--ca-key", "y");
         assertThat(ca.code()).isEqualTo(SignerCli.BAD_INPUT);
         assertThat(ca.err()).contains("--ca-cert and --ca-key are not used with --cluster-mode=service-account-token");
+        Result csr = run("--out", "-", "--minter-token-file", dir.resolve("minter.token").toString(), "--csr",
+                dir.resolve("request.csr").toString(), "--format=cert");
+        assertThat(csr.code()).isEqualTo(SignerCli.BAD_INPUT);
+        assertThat(csr.err()).contains("--csr is only used with --cluster-mode=client-certificate")
+                .doesNotContain("NullPointerException").doesNotContain("internal error");
         Result gone = run("--out", "-", "--minter-token-file", dir.resolve("absent").toString());
         assertThat(gone.code()).isEqualTo(SignerCli.BAD_INPUT);
         assertThat(gone.err()).contains("--minter-token-file " + dir.resolve("absent") + ": no such file");
