@@ -17,6 +17,7 @@ import hudson.util.ComboBoxModel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedKubeconfig;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigRequest;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KubeconfigTemplate;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyRefusal;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Requester;
@@ -129,8 +130,11 @@ public final class MintedKubeconfigCredentials extends BaseStandardCredentials i
             return new Refused(this, Messages.MintedKubeconfig_Finished(getId(), context.getFullDisplayName()));
         }
         try {
-            IssuedKubeconfig issued = ShortLivedKubeconfigConfiguration.get().signingService()
-                    .issue(template().requestBy(new Requester(job, context.getNumber())));
+            SigningService service = ShortLivedKubeconfigConfiguration.get().signingService();
+            KubeconfigRequest request = template().requestBy(new Requester(job, context.getNumber()));
+            // As the wrapper: a build running as a user also needs ShortLivedKubeconfig/Use on its job.
+            ShortLivedKubeconfigWrapper.checkUsePermission(context.getParent(), service, request);
+            IssuedKubeconfig issued = service.issue(request);
             IssuedKubeconfigsAction.record(context, issued);
             return new Minted(this, issued.kubeconfig());
         } catch (PolicyRefusal e) {

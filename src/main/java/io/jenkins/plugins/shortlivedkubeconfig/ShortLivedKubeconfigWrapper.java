@@ -198,7 +198,7 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
      * audited like the policy's. The build's authentication is the thread's: the executor (freestyle) and the
      * Pipeline program (CPS VM thread, and the step's own thread) both run as the queue item's authentication.
      */
-    private static void checkUsePermission(Job<?, ?> job, SigningService service, KubeconfigRequest request)
+    static void checkUsePermission(Job<?, ?> job, SigningService service, KubeconfigRequest request)
             throws PolicyRefusal {
         Authentication auth = Jenkins.getAuthentication2();
         if (ACL.SYSTEM2.equals(auth) || job.getACL().hasPermission2(auth, KubeconfigPermissions.USE)) {

@@ -29,6 +29,11 @@ import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import hudson.model.Item;
+import hudson.model.User;
+import jenkins.security.QueueItemAuthenticatorConfiguration;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.MockQueueItemAuthenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,6 +108,29 @@ class MintedKubeconfigCredentialsTest {
             j.assertLogNotContains("client-key-data", b);
             j.assertLogNotContains("PRIVATE KEY", b);
         }
+    }
+
+    /** As with the wrapper: a build running as a user also needs ShortLivedKubeconfig/Use on its job. */
+    @Test
+    void buildsRunningAsAUserNeedTheUsePermission() throws Exception {
+        WorkflowJob p = pipeline("deploy-app");
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        MockAuthorizationStrategy authorization = new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(Jenkins.READ, Item.READ, Item.BUILD, CredentialsProvider.USE_ITEM).everywhere().to("bob");
+        j.jenkins.setAuthorizationStrategy(authorization);
+        QueueItemAuthenticatorConfiguration.get().getAuthenticators()
+                .add(new MockQueueItemAuthenticator().authenticate(p.getFullName(),
+                        User.getById("bob", true).impersonate2()));
+
+        WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("bob, the authentication that builds of deploy-app run as, lacks the permission "
+                + "Short-lived kubeconfig/Use on this job", refused);
+        j.assertLogNotContains("a kubeconfig for cluster demo", refused);
+        assertNull(refused.getAction(IssuedKubeconfigsAction.class), "nothing was issued");
+
+        authorization.grant(KubeconfigPermissions.USE).onItems(p).to("bob");
+        j.assertLogContains("a kubeconfig for cluster demo", j.buildAndAssertSuccess(p));
     }
 
     @Test
