@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import jenkins.util.Timer;
 
@@ -36,7 +37,8 @@ final class KubeconfigRenewer {
     private final LiveDirectory directory;
     private final Supplier<SigningService> services;
     private final TaskListener listener;
-    private final Clock clock;
+    /** Held while a certificate is installed on the node, so that {@link #stop} can wait for it. */
+    private final ReentrantLock installing = new ReentrantLock();
     private Renewal renewal; // guarded by this
     private final RenewalSchedule schedule; // guarded by this
     @CheckForNull
@@ -48,7 +50,6 @@ final class KubeconfigRenewer {
         this.renewal = renewal;
         this.services = services;
         this.listener = listener;
-        this.clock = clock;
         this.schedule = renewal.schedule(clock);
     }
 
@@ -80,6 +81,9 @@ final class KubeconfigRenewer {
             return false;
         }
         renewer.end();
+        // An install under way finishes before the block deletes the directory it writes into.
+        renewer.installing.lock();
+        renewer.installing.unlock();
         return true;
     }
 
@@ -137,22 +141,32 @@ final class KubeconfigRenewer {
             if (channel == null) {
                 failure = Messages.Renewer_NodeOffline(directory.describe());
             } else {
-                LiveKubeconfigs.onNode(channel, directory).act(new AgentSideKey.InstallCertificate(issued));
-                synchronized (this) {
-                    if (schedule.state() != RenewalSchedule.State.RENEWING) {
-                        return;
+                installing.lock();
+                try {
+                    synchronized (this) {
+                        if (schedule.state() != RenewalSchedule.State.RENEWING) {
+                            return; // the block ended: its directory is being deleted
+                        }
                     }
-                    schedule.renewed(issued.notAfter());
-                    renewal = current.renewed(clock.instant(), issued.notAfter());
-                    // Under this lock, so that a block ending meanwhile (stop, then delete) cannot be listed again.
-                    LiveKubeconfigs.renewing(directory, renewal);
+                    LiveKubeconfigs.onNode(channel, directory).act(new AgentSideKey.InstallCertificate(issued));
+                    synchronized (this) {
+                        if (schedule.state() != RenewalSchedule.State.RENEWING) {
+                            return;
+                        }
+                        schedule.renewed(issued.notAfter());
+                        renewal = current.renewed(schedule.issuedAt(), schedule.notAfter());
+                        // Under this lock, so that a block ending meanwhile cannot be listed again.
+                        LiveKubeconfigs.renewing(directory, renewal);
+                    }
+                } finally {
+                    installing.unlock();
                 }
                 listener.getLogger().println(Messages.Renewer_Renewed(issued.summary()));
                 scheduleNext();
                 return;
             }
         } catch (PolicyRefusal e) {
-            if (e.rule().equals("ca-unavailable")) {
+            if (e.isTransient()) {
                 failure = e.getMessage(); // the CA credential may come back: retry
             } else {
                 refused(e.getMessage());

@@ -35,6 +35,14 @@ public final class PolicyRefusal extends SignerException {
         return rule;
     }
 
+    /**
+     * Whether asking again later may succeed without anyone changing the policy: the signing CA could not be read
+     * (a credentials provider that is down, say). A renewal retries these and stops at any other refusal.
+     */
+    public boolean isTransient() {
+        return rule.equals("ca-unavailable");
+    }
+
     /** The full reason for the audit record: the message plus what only administrators should read. */
     public String detail() {
         return detail != null ? detail : String.valueOf(getMessage());

@@ -83,6 +83,11 @@ public final class RenewalSchedule {
         return state == State.RENEWING && !clock.instant().isBefore(next);
     }
 
+    /** When the current certificate, the one in the file, was issued. */
+    public Instant issuedAt() {
+        return issuedAt;
+    }
+
     /** When the current certificate, the one in the file, expires. */
     public Instant notAfter() {
         return notAfter;

@@ -36,6 +36,7 @@ class RenewalScheduleTest {
             schedule.renewed(clock.instant().plus(Duration.ofHours(1)));
             assertThat(schedule.nextAttempt()).isEqualTo(T0.plus(Duration.ofMinutes(40L * (i + 1))));
             assertThat(schedule.notAfter()).isEqualTo(T0.plus(Duration.ofMinutes(40L * i + 60)));
+            assertThat(schedule.issuedAt()).isEqualTo(T0.plus(Duration.ofMinutes(40L * i)));
         }
         assertThat(schedule.state()).isEqualTo(RenewalSchedule.State.RENEWING);
     }

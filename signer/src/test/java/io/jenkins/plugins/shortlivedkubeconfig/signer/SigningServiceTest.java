@@ -172,6 +172,9 @@ class SigningServiceTest {
                     throw new CaUnavailableException("credential \"ca\" is not in the SYSTEM scope");
                 }, ca.fingerprintSha256(), "credential \"ca\"");
         AuditEvent e = refusedOnce(service(broken), build("apps/api"), "ca-unavailable");
+        assertThatThrownBy(() -> service(broken).issue(build("apps/api")))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.isTransient())
+                        .as("a renewal retries while the CA cannot be read").isTrue());
         assertThat(e.reason()).isEqualTo("cluster \"prod\": no usable signing CA: credential \"ca\" is not in the "
                 + "SYSTEM scope");
     }
@@ -180,6 +183,9 @@ class SigningServiceTest {
     void refusesACaWhoseCertificateDoesNotMatchThePin() throws Exception {
         SigningService swapped = service(target("prod", otherCa, ca.fingerprintSha256()));
         AuditEvent e = refusedOnce(swapped, build("apps/api"), "ca-fingerprint-mismatch");
+        assertThatThrownBy(() -> swapped.issue(build("apps/api")))
+                .isInstanceOfSatisfying(PolicyRefusal.class, r -> assertThat(r.isTransient())
+                        .as("a replaced CA stops renewals").isFalse());
         assertThat(e.reason()).contains("was replaced", otherCa.fingerprintSha256(), ca.fingerprintSha256());
     }
 
