@@ -203,6 +203,11 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
             bc.commit();
         } catch (IOException e) {
             throw new FormException(e, "clusters");
+        } finally {
+            // The clusters were pinned after binding, in place: a service built meanwhile must not outlive the save.
+            synchronized (this) {
+                signing = null;
+            }
         }
         return true;
     }
