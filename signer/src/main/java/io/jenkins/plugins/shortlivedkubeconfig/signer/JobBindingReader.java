@@ -43,6 +43,7 @@ final class JobBindingReader {
         List<String> bound = new ArrayList<>();
         List<NameReference> userReferences = new ArrayList<>();
         List<JobPattern> jobs = new ArrayList<>();
+        int jobItems = 0; // listed, whether or not they are valid: invalid ones are reported on their own line
         for (Map.Entry<String, NodeTuple> e : spec.entrySet()) {
             String field = label + ": spec." + e.getKey();
             Node value = e.getValue().getValueNode();
@@ -63,6 +64,7 @@ final class JobBindingReader {
                 }
                 case "jobs" -> {
                     List<Node> items = reader.items(value, field);
+                    jobItems += items.size();
                     for (int i = 0; i < items.size(); i++) {
                         String glob = reader.string(items.get(i), field + "[" + i + "]");
                         if (glob == null) {
@@ -92,7 +94,7 @@ final class JobBindingReader {
         if (!spec.containsKey("users") || bound.isEmpty()) {
             reader.error(specNode, label + ": spec.users", "is required: list the robot users these jobs may act as");
         }
-        if (!spec.containsKey("jobs") || (jobs.isEmpty() && !reader.hasErrors())) {
+        if (jobItems == 0) {
             reader.error(specNode, label + ": spec.jobs", "is required: list job full name patterns, e.g. deploy/**");
         }
         String name = header.name();

@@ -31,6 +31,13 @@ class JobBindingReaderTest {
     }
 
     @Test
+    void anEmptyJobListIsReportedWhateverElseIsWrong() {
+        read("users: ['bad user']\njobs: []\n");
+        assertThat(documents.problems()).hasSize(3).last().isEqualTo(
+                "robots.yaml:6: job_binding \"b\": spec.jobs: is required: list job full name patterns, e.g. deploy/**");
+    }
+
+    @Test
     void reportsBadPatternsWithTheirLine() {
         read("users: [jenkins]\njobs: ['a//b']\n");
         assertThat(documents.problems()).containsExactly(
