@@ -15,6 +15,7 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.Issuer;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.JsonLinesAuditLog;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.Pem;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyPairs;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterCredential;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
@@ -279,7 +280,7 @@ final class SignCommand implements Callable<Integer> {
         if (!certOnly) {
             Path keyFile = java.util.Objects.requireNonNull(key);
             privateKey = Pem.readPrivateKey(InputFiles.readText(keyFile, "--key"), "--key " + keyFile);
-            if (!publicKeyOf(privateKey, clientCsr)) {
+            if (!KeyPairs.matching(privateKey, clientCsr.publicKey())) {
                 throw new InvalidInputException("--key " + keyFile + ": not the private key of --csr " + csrFile);
             }
         }
@@ -300,24 +301,6 @@ final class SignCommand implements Callable<Integer> {
             PrivateFiles.replace(Path.of(out), content);
         }
         log.println("Wrote " + what + (toStdout ? "" : " to " + out) + ": " + summary);
-    }
-
-    /** Whether the key signs what the request's key verifies: the same check a TLS handshake will make. */
-    private static boolean publicKeyOf(PrivateKey privateKey, ClientCsr request) {
-        try {
-            String algorithm = privateKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-            byte[] probe = "kubeconfig-signer key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
-            signer.initSign(privateKey);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
-            verifier.initVerify(request.publicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
     }
 
     private ClusterEndpoint cluster(String clusterName, String server) throws InvalidInputException {

@@ -4,8 +4,6 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -16,12 +14,7 @@ import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAKey;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +73,7 @@ public final class CertificateAuthority {
     private CertificateAuthority(X509Certificate certificate, PrivateKey privateKey) {
         this.certificate = certificate;
         this.privateKey = privateKey;
-        this.signatureAlgorithm = signatureAlgorithm(privateKey);
+        this.signatureAlgorithm = KeyAlgorithm.signatureAlgorithm(privateKey);
         this.certificatePem = Pem.encode(certificate);
         this.subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         this.subjectKeyIdentifier = subjectKeyIdentifier(certificate);
@@ -159,7 +152,7 @@ public final class CertificateAuthority {
                     time(now.minus(CertificateProfile.CLOCK_SKEW)), time(now.plus(lifetime)), name,
                     SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()));
             CertificateProfile.addCaExtensions(builder, pair.getPublic());
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(pair.getPrivate()))
+            ContentSigner signer = new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithm(pair.getPrivate()))
                     .setSecureRandom(random).build(pair.getPrivate());
             X509Certificate cert = Pem.toX509(builder.build(signer).getEncoded(), "generated CA");
             return new CertificateAuthority(cert, pair.getPrivate());
@@ -295,7 +288,7 @@ public final class CertificateAuthority {
     }
 
     /**
-     * The signatureAlgorithm field for each algorithm {@link #signatureAlgorithm(PrivateKey)} returns, as RFC 5758
+     * The signatureAlgorithm field for each algorithm {@link KeyAlgorithm#signatureAlgorithm(PrivateKey)} returns, as RFC 5758
      * (ECDSA: no parameters), RFC 4055 (RSA: NULL parameters) and RFC 8410 (Ed25519: none) write them.
      */
     private static AlgorithmIdentifier signatureAlgorithmId(String signatureAlgorithm) {
@@ -350,21 +343,6 @@ public final class CertificateAuthority {
         return "CertificateAuthority[" + subject() + ", not after " + notAfter() + "]";
     }
 
-    private static String signatureAlgorithm(PrivateKey key) {
-        String alg = key.getAlgorithm();
-        if (key instanceof ECKey || alg.equals("EC") || alg.equals("ECDSA")) {
-            int bits = key instanceof ECKey e ? e.getParams().getCurve().getField().getFieldSize() : 256;
-            return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
-        }
-        if (key instanceof RSAKey || alg.equals("RSA")) {
-            return "SHA256withRSA";
-        }
-        if (alg.equals("Ed25519") || alg.equals("EdDSA")) {
-            return "Ed25519";
-        }
-        throw new IllegalArgumentException("unsupported CA key type " + alg);
-    }
-
     /** Bouncy Castle's form of an EC private key on P-256, P-384 or P-521 (its optimised curves); null otherwise. */
     @CheckForNull
     private static ECPrivateKeyParameters ecSigningKey(PrivateKey key) {
@@ -375,73 +353,14 @@ public final class CertificateAuthority {
         return domain == null ? null : new ECPrivateKeyParameters(ec.getS(), domain);
     }
 
-    /**
-     * Whether {@code key} is the private half of the certificate's {@code publicKey}. EC keys on P-256, P-384 and
-     * P-521 and RSA keys with CRT values are compared by their public values, computed from the private key: one
-     * scalar multiplication, or a few multiplications of integers, where a probe signature and its verification
-     * cost a cold JVM (the one-shot CLI) three EC scalar multiplications or an RSA private-key operation, and their
-     * classes. Other keys (Ed25519, RSA without CRT values, EC on other curves) sign and verify a probe.
-     */
+    /** Whether {@code key} is the private half of the certificate's {@code publicKey} ({@link KeyPairs#matching}). */
     private static boolean matches(PrivateKey key, PublicKey publicKey) throws InvalidInputException {
-        String alg;
         try {
-            alg = signatureAlgorithm(key);
+            KeyAlgorithm.signatureAlgorithm(key);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("CA key: " + e.getMessage() + "; use an EC, RSA or Ed25519 key");
         }
-        if (key instanceof ECPrivateKey ec) {
-            ECDomainParameters domain = KeyAlgorithm.fastDomain(ec.getParams());
-            if (domain != null) {
-                return publicKey instanceof ECPublicKey certificateKey && samePoint(ec.getS(), domain, certificateKey);
-            }
-        } else if (key instanceof RSAPrivateCrtKey rsa) {
-            return publicKey instanceof RSAPublicKey certificateKey && sameRsaKey(rsa, certificateKey);
-        }
-        try {
-            byte[] probe = "short-lived-kubeconfig key check".getBytes(StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(publicKey);
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    /** Whether {@code d} times the curve's generator is the certificate's point, on the same curve. */
-    private static boolean samePoint(BigInteger d, ECDomainParameters domain, ECPublicKey certificateKey) {
-        ECDomainParameters certificateDomain = KeyAlgorithm.fastDomain(certificateKey.getParams());
-        if (certificateDomain == null || !certificateDomain.getCurve().equals(domain.getCurve())
-                || !certificateDomain.getG().equals(domain.getG())) {
-            return false;
-        }
-        // As an ECDSA signature would use it: modulo the group order (0 is no key).
-        org.bouncycastle.math.ec.ECPoint q = domain.getG().multiply(d.mod(domain.getN())).normalize();
-        return !q.isInfinity() && q.getAffineXCoord().toBigInteger().equals(certificateKey.getW().getAffineX())
-                && q.getAffineYCoord().toBigInteger().equals(certificateKey.getW().getAffineY());
-    }
-
-    /**
-     * Whether the key has the certificate's modulus and public exponent, and CRT values that belong to them: the
-     * JDK signs with p, q, dP, dQ and qInv, so a damaged one would make signatures that nothing verifies.
-     */
-    private static boolean sameRsaKey(RSAPrivateCrtKey key, RSAPublicKey certificateKey) {
-        BigInteger n = certificateKey.getModulus();
-        BigInteger e = certificateKey.getPublicExponent();
-        BigInteger p = key.getPrimeP();
-        BigInteger q = key.getPrimeQ();
-        try {
-            return key.getModulus().equals(n) && key.getPublicExponent().equals(e) && p.multiply(q).equals(n)
-                    && e.multiply(key.getPrimeExponentP()).mod(p.subtract(BigInteger.ONE)).equals(BigInteger.ONE)
-                    && e.multiply(key.getPrimeExponentQ()).mod(q.subtract(BigInteger.ONE)).equals(BigInteger.ONE)
-                    && key.getCrtCoefficient().multiply(q).mod(p).equals(BigInteger.ONE);
-        } catch (ArithmeticException notPositive) { // p or q of 1 or less
-            return false;
-        }
+        return KeyPairs.matching(key, publicKey);
     }
 
     /** A certificate's subject key identifier, or one computed from its key when the extension is absent. */

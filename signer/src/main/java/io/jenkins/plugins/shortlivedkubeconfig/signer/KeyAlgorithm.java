@@ -7,7 +7,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -187,5 +190,26 @@ public enum KeyAlgorithm {
                 throw new IllegalStateException("this JVM cannot make EC P-256 keys", e);
             }
         }
+    }
+
+    /**
+     * The JCA signature algorithm a key signs certificates with: ECDSA with the hash that fits its curve,
+     * SHA-256 with RSA, or Ed25519.
+     *
+     * @throws IllegalArgumentException for any other key type
+     */
+    static String signatureAlgorithm(PrivateKey key) {
+        String alg = key.getAlgorithm();
+        if (key instanceof ECKey || alg.equals("EC") || alg.equals("ECDSA")) {
+            int bits = key instanceof ECKey e ? e.getParams().getCurve().getField().getFieldSize() : 256;
+            return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        if (key instanceof RSAKey || alg.equals("RSA")) {
+            return "SHA256withRSA";
+        }
+        if (alg.equals("Ed25519") || alg.equals("EdDSA")) {
+            return "Ed25519";
+        }
+        throw new IllegalArgumentException("unsupported key type " + alg);
     }
 }

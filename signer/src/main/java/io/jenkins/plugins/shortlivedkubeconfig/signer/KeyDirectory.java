@@ -1,13 +1,11 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 
@@ -62,7 +60,7 @@ public final class KeyDirectory {
         }
         PrivateKey key = Pem.readPrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile.toString());
         X509Certificate certificate = Pem.readCertificate(certificatePem, "certificate");
-        if (!matches(certificate.getPublicKey(), key)) {
+        if (!KeyPairs.matching(key, certificate.getPublicKey())) {
             throw new InvalidInputException("certificate: it is not for the client key in " + directory
                     + "; nothing was written");
         }
@@ -70,34 +68,5 @@ public final class KeyDirectory {
         // The key stays in its own file: a printed kubeconfig shows none, and no one else could mask it in a log.
         PrivateFiles.replace(kubeconfig, Kubeconfig.renderWithKeyFile(cluster, certificatePem, keyFile));
         return kubeconfig;
-    }
-
-    /** Whether a certificate's public key belongs to a private key: both keys' public parts encode the same. */
-    static boolean matches(PublicKey certified, PrivateKey key) {
-        PublicKey derived = publicOf(key);
-        return derived != null && Arrays.equals(derived.getEncoded(), certified.getEncoded());
-    }
-
-    @CheckForNull
-    private static PublicKey publicOf(PrivateKey key) {
-        try {
-            if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
-                return java.security.KeyFactory.getInstance("RSA").generatePublic(
-                        new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-            }
-            if (key instanceof java.security.interfaces.ECPrivateKey ec) {
-                org.bouncycastle.crypto.params.ECDomainParameters domain = KeyAlgorithm.fastDomain(ec.getParams());
-                if (domain == null) {
-                    return null;
-                }
-                org.bouncycastle.math.ec.ECPoint q = domain.getG().multiply(ec.getS()).normalize();
-                return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
-                        new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(),
-                                q.getAffineYCoord().toBigInteger()), ec.getParams()));
-            }
-            return null;
-        } catch (java.security.GeneralSecurityException e) {
-            return null;
-        }
     }
 }
