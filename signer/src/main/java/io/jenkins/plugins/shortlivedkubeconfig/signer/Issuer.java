@@ -49,10 +49,7 @@ public final class Issuer {
      */
     public X509Certificate issueCertificate(IssueRequest request, PublicKey publicKey)
             throws PolicyRefusal, InvalidInputException {
-        Approval approval = approve(request);
-        X509Certificate cert = sign(approval, publicKey);
-        issued(request, approval, cert, new byte[0]);
-        return cert;
+        return certify(request, publicKey).certificate();
     }
 
     /**
@@ -61,11 +58,17 @@ public final class Issuer {
      * anything else it asks for are ignored, and the policy alone decides CN, O, key usages and lifetime.
      */
     public IssuedCertificate issue(IssueRequest request, ClientCsr csr) throws PolicyRefusal, InvalidInputException {
+        return certify(request, csr.publicKey());
+    }
+
+    /** Checks, signs a certificate for a key held elsewhere, and audits it. */
+    private IssuedCertificate certify(IssueRequest request, PublicKey publicKey)
+            throws PolicyRefusal, InvalidInputException {
         Approval approval = approve(request);
-        X509Certificate cert = sign(approval, csr.publicKey());
-        IssuedKubeconfig issued = issued(request, approval, cert, new byte[0]);
-        return new IssuedCertificate(cert, issued.serialHex(), issued.robotUser(), issued.kubernetesUser(),
-                issued.groups(), request.cluster(), issued.notBefore(), issued.notAfter());
+        X509Certificate cert = sign(approval, publicKey);
+        Grant grant = approval.grant();
+        return new IssuedCertificate(cert, recordIssued(request, approval, cert), grant.robotUser(),
+                grant.kubernetesUser(), grant.groups(), request.cluster(), approval.notBefore(), approval.notAfter());
     }
 
     /**
@@ -137,13 +140,20 @@ public final class Issuer {
 
     private IssuedKubeconfig issued(IssueRequest request, Approval approval, X509Certificate cert,
                                     byte[] kubeconfig) {
+        String serial = recordIssued(request, approval, cert);
+        Grant grant = approval.grant();
+        return new IssuedKubeconfig(kubeconfig, cert, serial, grant.robotUser(), grant.kubernetesUser(),
+                grant.groups(), request.cluster().name(), approval.notBefore(), approval.notAfter());
+    }
+
+    /** The audit record of an issuance; returns the certificate's serial as records and messages write it. */
+    private String recordIssued(IssueRequest request, Approval approval, X509Certificate cert) {
         String serial = cert.getSerialNumber().toString(16);
         Grant grant = approval.grant();
         audit.record(new AuditEvent(clock.instant(), AuditEvent.Outcome.ISSUED, request.requester(),
                 request.robotUser(), grant.kubernetesUser(), grant.groups(), request.cluster().name(), request.ttl(),
                 serial, approval.notAfter(), null, null));
-        return new IssuedKubeconfig(kubeconfig, cert, serial, grant.robotUser(), grant.kubernetesUser(),
-                grant.groups(), request.cluster().name(), approval.notBefore(), approval.notAfter());
+        return serial;
     }
 
     private void refused(IssueRequest request, String rule, @CheckForNull String reason) {
