@@ -1,7 +1,6 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,6 @@ import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -47,14 +43,9 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         } catch (CharacterCodingException e) {
             throw new InvalidInputException(source + ": not UTF-8 text");
         }
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(YamlDocuments.MAX_ALIASES);
-        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
-        options.setCodePointLimit(YamlDocuments.MAX_BYTES);
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(options)).load(new StringReader(text));
+            root = YamlDocuments.loadSafe(text, YamlDocuments.MAX_ALIASES, YamlDocuments.MAX_BYTES);
         } catch (RuntimeException e) { // YAMLException and the rest
             // SnakeYAML's messages quote the input, which may hold key data: say only where it failed.
             // Its constructor also throws plain runtime exceptions for some tags (e.g. "!!seq x": ClassCastException).

@@ -1,13 +1,9 @@
 package io.jenkins.plugins.shortlivedkubeconfig.signer;
 
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Where a service-account-token cluster's <em>minter</em> token comes from: the bearer token of a service account
@@ -53,15 +49,9 @@ public interface MinterCredential {
      * @throws MinterUnavailableException naming {@code source} and the field at fault; never quoting values
      */
     static String tokenFromKubeconfig(byte[] kubeconfig, String source) throws MinterUnavailableException {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(0);
-        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
-        options.setCodePointLimit(PolicyParser.MAX_BYTES);
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(options))
-                    .load(new StringReader(new String(kubeconfig, StandardCharsets.UTF_8)));
+            root = YamlDocuments.loadSafe(new String(kubeconfig, StandardCharsets.UTF_8), 0, YamlDocuments.MAX_BYTES);
         } catch (RuntimeException e) { // SnakeYAML's messages quote the input, which holds the token
             throw new MinterUnavailableException(source + ": not a readable kubeconfig (not valid YAML)");
         }

@@ -3,7 +3,6 @@ package io.jenkins.plugins.shortlivedkubeconfig.signer;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +24,6 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Asks a cluster's API server for a service-account token: {@code POST
@@ -238,15 +234,9 @@ public final class TokenMinter {
 
     @CheckForNull
     private static Object parse(byte[] body) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(0);
-        options.setNestingDepthLimit(YamlDocuments.MAX_NESTING);
-        options.setCodePointLimit(MAX_RESPONSE_BYTES);
         try {
             // JSON is YAML: the core already depends on SnakeYAML, and needs no JSON library for two fields.
-            return new Yaml(new SafeConstructor(options)).load(new StringReader(new String(body,
-                    StandardCharsets.UTF_8)));
+            return YamlDocuments.loadSafe(new String(body, StandardCharsets.UTF_8), 0, MAX_RESPONSE_BYTES);
         } catch (RuntimeException e) {
             return null;
         }

@@ -39,6 +39,24 @@ final class YamlDocuments {
         options.setProcessComments(false);
     }
 
+    /**
+     * One YAML (or JSON) document loaded into plain maps, lists and scalars with SnakeYAML's safe constructor,
+     * duplicate keys refused and nesting, aliases and size bounded: for the kubeconfigs and API responses the core
+     * reads. SnakeYAML's exceptions quote the input, which may hold secrets: callers must not pass their messages on.
+     *
+     * @throws RuntimeException (SnakeYAML's) when the text is not YAML or exceeds a bound
+     */
+    @CheckForNull
+    static Object loadSafe(String text, int maxAliases, int codePointLimit) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(maxAliases);
+        options.setNestingDepthLimit(MAX_NESTING);
+        options.setCodePointLimit(codePointLimit);
+        return new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options))
+                .load(new StringReader(text));
+    }
+
     /** Every document of the text, or null when the text is too large or not YAML (reported to {@code log}). */
     @CheckForNull
     List<Node> compose(String yaml, ProblemLog log) {
