@@ -8,7 +8,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.ChannelClosedException;
 import hudson.remoting.VirtualChannel;
-import hudson.slaves.WorkspaceList;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.ClientCsr;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.InvalidInputException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuedCertificate;
@@ -29,6 +28,8 @@ import java.util.function.Supplier;
  * {@link KubeconfigRenewer} keeps it fresh. The private key never crosses the channel and never exists on the
  * controller. The directory is in {@link LiveKubeconfigs} from before the key exists until it is deleted, so that a
  * fault at any point leaves it to the {@link LeftoverSweep}.
+ *
+ * <p>Kubeconfigs the controller makes ({@link #written}) are listed and disposed of the same way.
  *
  * <p>This record is what the block's disposer keeps (Strings and an int: it serializes with a Pipeline's program and
  * survives a restart).
@@ -65,15 +66,8 @@ record AgentKubeconfig(String node, String parent, String directoryName, String 
     static Started create(Run<?, ?> build, FilePath workspace, KubeconfigRequest request,
                           Supplier<SigningService> services, TaskListener listener)
             throws IOException, InterruptedException, PolicyRefusal, InvalidInputException, KeysUnavailableException {
-        FilePath tmp = WorkspaceList.tempDir(workspace);
-        if (tmp == null) {
-            throw new AbortException(Messages.KubeconfigFile_NoTempDir(workspace.getRemote()));
-        }
-        Computer computer = workspace.toComputer();
-        if (computer == null) {
-            throw new AbortException(Messages.AgentKubeconfig_NodeGone(workspace.getRemote()));
-        }
-        String node = computer.getName();
+        FilePath tmp = KubeconfigFile.parent(workspace);
+        String node = nodeOf(workspace);
         SigningService service = services.get();
         service.checkBeforeIssue(request); // refused (and audited) before anything is made on the node
         tmp.mkdirs();
@@ -105,6 +99,29 @@ record AgentKubeconfig(String node, String parent, String directoryName, String 
             }
             throw e;
         }
+    }
+
+    /**
+     * A kubeconfig the controller made and wrote on the node ({@link KubeconfigFile}: the node could not make keys,
+     * or a service-account-token cluster): listed like an agent-side one, so that the same disposer deletes it and
+     * the sweep finds it when the node went away first. It holds a private key or a token, so it must not be left.
+     */
+    static AgentKubeconfig written(Run<?, ?> build, FilePath workspace, KubeconfigFile file)
+            throws IOException, InterruptedException {
+        String parent = KubeconfigFile.parent(workspace).getRemote();
+        LiveDirectory live = new LiveDirectory(nodeOf(workspace), parent, file.directoryName(),
+                new Requester(build.getParent().getFullName(), build.getNumber()));
+        LiveKubeconfigs.add(live);
+        return new AgentKubeconfig(live.node(), parent, file.directoryName(), file.path(), live.build().jobFullName(),
+                build.getNumber());
+    }
+
+    private static String nodeOf(FilePath workspace) throws AbortException {
+        Computer computer = workspace.toComputer();
+        if (computer == null) {
+            throw new AbortException(Messages.AgentKubeconfig_NodeGone(workspace.getRemote()));
+        }
+        return computer.getName();
     }
 
     /** The directory as the core's registry knows it. */

@@ -4,6 +4,7 @@ import hudson.AbortException;
 import hudson.FilePath;
 import hudson.remoting.VirtualChannel;
 import hudson.slaves.WorkspaceList;
+import io.jenkins.plugins.shortlivedkubeconfig.signer.LiveDirectory;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
@@ -30,14 +31,14 @@ record KubeconfigFile(String path, String directoryName) implements Serializable
 
     /** Deletes the directory and the kubeconfig in it; nothing happens when it is already gone. */
     static void delete(FilePath workspace, String directoryName) throws IOException, InterruptedException {
-        if (directoryName.isEmpty() || directoryName.contains("/") || directoryName.contains("\\")
-                || directoryName.startsWith(".")) {
+        if (!LiveDirectory.isDirectoryName(directoryName)) {
             throw new IllegalArgumentException("not a kubeconfig directory name: " + directoryName);
         }
-        parent(workspace).child(directoryName).act(new Delete());
+        parent(workspace).child(directoryName).act(new AgentSideKey.DeleteDirectory());
     }
 
-    private static FilePath parent(FilePath workspace) throws AbortException {
+    /** {@code <workspace>@tmp}, where the private directories are made; refused when the workspace has none. */
+    static FilePath parent(FilePath workspace) throws AbortException {
         FilePath tmp = WorkspaceList.tempDir(workspace);
         if (tmp == null) {
             throw new AbortException(Messages.KubeconfigFile_NoTempDir(workspace.getRemote()));
@@ -61,15 +62,6 @@ record KubeconfigFile(String path, String directoryName) implements Serializable
             Path directory = file.getParent();
             return new KubeconfigFile(file.toAbsolutePath().toString(),
                     directory == null ? "" : String.valueOf(directory.getFileName()));
-        }
-    }
-
-    private static final class Delete extends MasterToSlaveFileCallable<Boolean> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Boolean invoke(File directory, VirtualChannel channel) throws IOException {
-            return PrivateFiles.deleteDirectory(directory.toPath());
         }
     }
 }

@@ -163,7 +163,8 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
             IssuedKubeconfigsAction.record(build, issued);
             listener.getLogger().println(Messages.Wrapper_Issued(issued.cluster(), variableName, issued.summary()));
             KubeconfigFile file = KubeconfigFile.write(workspace, issued.kubeconfig());
-            context.setDisposer(new DeleteKubeconfig(file.directoryName(), build.getExternalizableId(),
+            AgentKubeconfig written = AgentKubeconfig.written(build, workspace, file);
+            context.setDisposer(new DisposeAgentKubeconfig(written, build.getExternalizableId(),
                     issued.serialHex()));
             context.env(variableName, file.path());
         } catch (PolicyRefusal e) {
@@ -223,9 +224,8 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
     }
 
     /**
-     * Deletes the kubeconfig's directory at the end of the block, on success, failure and abort alike, and forgets
-     * what the log had to mask for it. Keeps only names, no secret: Pipeline saves it with the build and runs it
-     * after a controller restart too.
+     * The disposer of controller-made kubeconfigs before they were listed for the sweep: no longer made, kept so
+     * that a Pipeline started by an earlier version and resumed after the upgrade still deletes its directory.
      */
     static final class DeleteKubeconfig extends Disposer {
         private static final long serialVersionUID = 2L;
@@ -258,9 +258,9 @@ public class ShortLivedKubeconfigWrapper extends SimpleBuildWrapper {
     }
 
     /**
-     * The end of a block whose key was made on its node: stops renewing the certificate and deletes the directory
-     * with the key and the kubeconfig, on success, failure and abort alike; when the node is gone, says which
-     * directory on which node is left to the sweep that runs when it comes back. Keeps only names (a serializable
+     * The end of a block (key made on its node, or kubeconfig made by the controller): stops renewing the
+     * certificate and deletes the directory with the key and the kubeconfig, on success, failure and abort alike;
+     * when the node is gone, says which directory on which node is left to the sweep that runs when it comes back. Keeps only names (a serializable
      * record), so Pipeline saves it with the build and runs it after a controller restart too.
      */
     static final class DisposeAgentKubeconfig extends Disposer {

@@ -164,6 +164,8 @@ class ServiceAccountTokenModeTest {
         assertTrue(step.content.contains("    token: \"" + TOKEN + "\""), "the kubeconfig holds the token");
         assertFalse(step.content.contains("client-key-data"));
         SigningSetup.assertDeleted(step.file);
+        assertTrue(step.listed, "a controller-made kubeconfig (it holds the token) is listed for the sweep too");
+        assertTrue(LiveKubeconfigs.get().entries().isEmpty(), "and forgotten once deleted");
         j.assertLogContains("robot user deployer as service account system:serviceaccount:ci:deployer, token sha256:", b);
         j.assertLogNotContains(TOKEN, b);
         j.assertLogNotContains(MINTER, b);
@@ -265,12 +267,16 @@ class ServiceAccountTokenModeTest {
     static final class PrintKubeconfig extends TestBuilder {
         transient volatile Path file;
         transient volatile String content = "";
+        /** Whether the controller listed the directory for the sweep while the block ran. */
+        transient volatile boolean listed;
 
         @Override
         public boolean perform(AbstractBuild<?, ?> build, Launcher launcher, BuildListener listener)
                 throws InterruptedException, IOException {
             file = Path.of(build.getEnvironment(listener).get("KUBECONFIG"));
             content = Files.readString(file, StandardCharsets.UTF_8);
+            listed = LiveKubeconfigs.get().entries().stream()
+                    .anyMatch(d -> file.getParent().getFileName().toString().equals(d.name()));
             listener.getLogger().println(content);
             return true;
         }
