@@ -251,13 +251,15 @@ public final class MintedKubeconfigCredentials extends BaseStandardCredentials i
                                              @QueryParameter @CheckForNull String value) {
             checkCredentialsForm(item);
             String name = Util.fixEmptyAndTrim(value);
-            java.util.List<String> names = ShortLivedKubeconfigConfiguration.get().signingService().clusterNames();
-            if (name == null) {
-                return names.size() == 1 ? FormValidation.ok(Messages.MintedKubeconfig_OnlyCluster(names.get(0)))
-                        : FormValidation.warning(Messages.MintedKubeconfig_ChooseCluster(String.join(", ", names)));
+            SigningService service = ShortLivedKubeconfigConfiguration.get().signingService();
+            try {
+                service.checkCluster(name); // the core's rule, as each use will apply it
+            } catch (PolicyRefusal e) {
+                // A warning: the credential may be defined before its cluster is.
+                return FormValidation.warning(e.getMessage());
             }
-            return names.contains(name) ? FormValidation.ok()
-                    : FormValidation.warning(Messages.MintedKubeconfig_UnknownCluster(name, String.join(", ", names)));
+            return name == null ? FormValidation.ok(Messages.MintedKubeconfig_OnlyCluster(
+                    service.clusterNames().get(0))) : FormValidation.ok();
         }
 
         @POST
