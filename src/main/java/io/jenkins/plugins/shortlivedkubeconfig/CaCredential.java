@@ -1,12 +1,9 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.security.ACL;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaKeystore;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaSource;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaUnavailableException;
@@ -65,10 +62,7 @@ final class CaCredential {
 
     /** The credential with this id in the Jenkins root context, if it may sign. */
     static CaCredential find(String credentialsId) throws CaUnavailableException {
-        StandardCredentials found = CredentialsMatchers.firstOrNull(
-                CredentialsProvider.lookupCredentialsInItemGroup(StandardCredentials.class, Jenkins.get(),
-                        ACL.SYSTEM2, List.of()),
-                CredentialsMatchers.withId(credentialsId));
+        StandardCredentials found = SystemCredentials.byId(credentialsId);
         if (found == null) {
             throw new CaUnavailableException(Messages.CaCredential_Missing(credentialsId));
         }

@@ -1,17 +1,13 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.security.ACL;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterCredential;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.PolicyParser;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -36,7 +32,7 @@ final class CredentialMinterSource implements MinterCredential {
         if (id == null) {
             throw new MinterUnavailableException(Messages.CredentialMinterSource_NotChosen());
         }
-        StandardCredentials credentials = find(id);
+        StandardCredentials credentials = SystemCredentials.byId(id);
         if (credentials == null) {
             throw new MinterUnavailableException(Messages.CredentialMinterSource_Missing(id));
         }
@@ -64,11 +60,5 @@ final class CredentialMinterSource implements MinterCredential {
     /** How messages name the minter credential. */
     String describe() {
         return Messages.CredentialMinterSource_Name(String.valueOf(id));
-    }
-
-    @CheckForNull
-    static StandardCredentials find(String id) {
-        return CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(
-                StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(id));
     }
 }

@@ -1,15 +1,10 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CaUnavailableException;
@@ -20,7 +15,6 @@ import io.jenkins.plugins.shortlivedkubeconfig.signer.IssuanceMode;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.MinterUnavailableException;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.TokenMinter;
 import java.time.Clock;
-import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
@@ -268,13 +262,7 @@ public final class KubernetesCluster implements Describable<KubernetesCluster> {
         @POST
         public ListBoxModel doFillMinterCredentialsIdItems(@QueryParameter @CheckForNull String minterCredentialsId) {
             Jenkins.get().checkPermission(Jenkins.SYSTEM_READ); // shown read-only to Overall/SystemRead
-            return new StandardListBoxModel()
-                    .includeEmptyValue()
-                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
-                            CredentialsMatchers.allOf(CredentialsMatchers.withScope(CredentialsScope.SYSTEM),
-                                    CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(StringCredentials.class),
-                                            CredentialsMatchers.instanceOf(FileCredentials.class))))
-                    .includeCurrentValue(Util.fixNull(minterCredentialsId));
+            return SystemCredentials.items(minterCredentialsId, StringCredentials.class, FileCredentials.class);
         }
 
         /** Whether the chosen credential holds a bearer token; the token itself is never shown or sent anywhere. */

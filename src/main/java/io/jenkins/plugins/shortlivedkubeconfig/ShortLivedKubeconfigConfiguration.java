@@ -1,14 +1,11 @@
 package io.jenkins.plugins.shortlivedkubeconfig;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.CredentialsStore;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.Domain;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.BulkChange;
@@ -305,14 +302,8 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
      * keystore, as credentials providers supply them), for this page and each cluster's optional own CA.
      */
     static ListBoxModel caItems(@CheckForNull String current) {
-        return new StandardListBoxModel()
-                .includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
-                        CredentialsMatchers.allOf(CredentialsMatchers.withScope(CredentialsScope.SYSTEM),
-                                CredentialsMatchers.anyOf(
-                                        CredentialsMatchers.instanceOf(KubernetesClientCaCredentials.class),
-                                        CredentialsMatchers.instanceOf(StandardCertificateCredentials.class))))
-                .includeCurrentValue(Util.fixNull(current));
+        return SystemCredentials.items(current, KubernetesClientCaCredentials.class,
+                StandardCertificateCredentials.class);
     }
 
     @POST
