@@ -30,10 +30,7 @@ import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import hudson.model.Item;
-import hudson.model.User;
-import jenkins.security.QueueItemAuthenticatorConfiguration;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
-import org.jvnet.hudson.test.MockQueueItemAuthenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -114,14 +111,7 @@ class MintedKubeconfigCredentialsTest {
     @Test
     void buildsRunningAsAUserNeedTheUsePermission() throws Exception {
         WorkflowJob p = pipeline("deploy-app");
-        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
-        MockAuthorizationStrategy authorization = new MockAuthorizationStrategy()
-                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
-                .grant(Jenkins.READ, Item.READ, Item.BUILD, CredentialsProvider.USE_ITEM).everywhere().to("bob");
-        j.jenkins.setAuthorizationStrategy(authorization);
-        QueueItemAuthenticatorConfiguration.get().getAuthenticators()
-                .add(new MockQueueItemAuthenticator().authenticate(p.getFullName(),
-                        User.getById("bob", true).impersonate2()));
+        MockAuthorizationStrategy authorization = SigningSetup.buildsRunAs(j, p, "bob", Jenkins.READ, Item.READ, Item.BUILD, CredentialsProvider.USE_ITEM);
 
         WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("bob, the authentication that builds of deploy-app run as, lacks the permission "

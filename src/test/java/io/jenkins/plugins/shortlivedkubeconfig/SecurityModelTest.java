@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import jenkins.model.Jenkins;
-import jenkins.security.QueueItemAuthenticatorConfiguration;
 import jenkins.tasks.SimpleBuildWrapper;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.LogRecorder;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
-import org.jvnet.hudson.test.MockQueueItemAuthenticator;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** The trust model: who can make a build get a kubeconfig, and what one block can learn about another. */
@@ -76,14 +74,7 @@ class SecurityModelTest {
     @Test
     void buildsRunningAsAUserNeedTheUsePermission() throws Exception {
         WorkflowJob p = boundPipeline("app");
-        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
-        MockAuthorizationStrategy authorization = new MockAuthorizationStrategy()
-                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
-                .grant(Jenkins.READ, Item.READ, Item.BUILD).everywhere().to("bob");
-        j.jenkins.setAuthorizationStrategy(authorization);
-        QueueItemAuthenticatorConfiguration.get().getAuthenticators()
-                .add(new MockQueueItemAuthenticator().authenticate(p.getFullName(),
-                        User.getById("bob", true).impersonate2()));
+        MockAuthorizationStrategy authorization = SigningSetup.buildsRunAs(j, p, "bob", Jenkins.READ, Item.READ, Item.BUILD);
 
         try (LogRecorder audit = new LogRecorder().record(AuditTrail.LOGGER_NAME, Level.INFO).capture(5)) {
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Run;
+import org.jvnet.hudson.test.MockQueueItemAuthenticator;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import jenkins.security.QueueItemAuthenticatorConfiguration;
+import jenkins.model.Jenkins;
+import hudson.security.Permission;
+import hudson.model.User;
+import hudson.model.Item;
 import hudson.util.Secret;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.CertificateAuthority;
 import io.jenkins.plugins.shortlivedkubeconfig.signer.KeyAlgorithm;
@@ -142,5 +149,21 @@ final class SigningSetup {
         Matcher m = KEY_DATA.matcher(kubeconfig);
         assertTrue(m.find(), "the kubeconfig has client-key-data");
         return m.group(1);
+    }
+
+    /**
+     * Builds of {@code job} run as {@code user} (a {@code QueueItemAuthenticator}), who holds {@code permissions}
+     * everywhere; "admin" administers. Returns the strategy, to grant more later.
+     */
+    static MockAuthorizationStrategy buildsRunAs(JenkinsRule j, Item job, String user, Permission... permissions) {
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        MockAuthorizationStrategy authorization = new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(permissions).everywhere().to(user);
+        j.jenkins.setAuthorizationStrategy(authorization);
+        QueueItemAuthenticatorConfiguration.get().getAuthenticators()
+                .add(new MockQueueItemAuthenticator().authenticate(job.getFullName(),
+                        User.getById(user, true).impersonate2()));
+        return authorization;
     }
 }
