@@ -308,9 +308,18 @@ final class SignCommand implements Callable<Integer> {
         try {
             return ClusterEndpoint.of(clusterName, server, serverCaPem, tlsServerName, namespace);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException(e.getMessage().replaceFirst("^server CA", "--server-ca " + serverCa)
-                    .replaceFirst("^server:", "--server:").replaceFirst("^cluster name:", "--cluster:")
-                    .replaceFirst("^namespace:", "--namespace:"));
+            // The core names its fields; the user typed flags.
+            String message = e.getMessage();
+            String[][] flags = {{ClusterEndpoint.SERVER_CA_FIELD, "--server-ca " + serverCa},
+                {ClusterEndpoint.SERVER_FIELD, "--server"}, {ClusterEndpoint.NAME_FIELD, "--cluster"},
+                {ClusterEndpoint.TLS_SERVER_NAME_FIELD, "--tls-server-name"},
+                {ClusterEndpoint.NAMESPACE_FIELD, "--namespace"}};
+            for (String[] flag : flags) {
+                if (message.startsWith(flag[0] + ":") || message.startsWith(flag[0] + " ")) {
+                    throw new InvalidInputException(flag[1] + message.substring(flag[0].length()));
+                }
+            }
+            throw e;
         }
     }
 

@@ -152,6 +152,10 @@ class CliTest {
                 + ": no PEM private key found (expected an unencrypted PKCS#8, SEC1 EC or PKCS#1 RSA key in PEM)\n");
         Result missing = run(sign("--out", out.toString(), "--server-ca", dir.resolve("nope.crt").toString()));
         assertThat(missing.err()).isEqualTo("kubeconfig-signer: --server-ca " + dir.resolve("nope.crt") + ": no such file\n");
+        assertThat(run(sign("--out", out.toString(), "--tls-server-name", "bad host")).err())
+                .startsWith("kubeconfig-signer: --tls-server-name: \"bad host\" is not a host name");
+        assertThat(run(sign("--out", out.toString(), "--namespace", "Bad_NS")).err())
+                .startsWith("kubeconfig-signer: --namespace: \"Bad_NS\"");
         assertThat(Files.readString(out)).isEqualTo("previous");
         Result usage = run("sign", "--user");
         assertThat(usage.code()).isEqualTo(2);
