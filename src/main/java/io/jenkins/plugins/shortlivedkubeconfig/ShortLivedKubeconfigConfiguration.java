@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -333,14 +332,10 @@ public class ShortLivedKubeconfigConfiguration extends GlobalConfiguration {
         if (pin == null || !sameAsSaved) {
             return FormValidation.ok(info + " " + Messages.Configuration_WillPin());
         }
-        if (!normalized(pin).equals(normalized(ca.fingerprintSha256()))) {
+        if (!ClusterTarget.pinMatches(pin, ca)) {
             return FormValidation.error(info + " " + Messages.Configuration_PinMismatch(pin));
         }
         return FormValidation.ok(info + " " + Messages.Configuration_Pinned());
-    }
-
-    private static String normalized(String fingerprint) {
-        return fingerprint.replace(":", "").strip().toUpperCase(Locale.ROOT);
     }
 
     /** Shows every error and warning of the policy, each with its line, as the core's validator reports them. */

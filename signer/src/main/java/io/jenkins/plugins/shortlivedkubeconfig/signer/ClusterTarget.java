@@ -67,6 +67,14 @@ public record ClusterTarget(ClusterEndpoint endpoint, CaSource ca, @CheckForNull
 
     /** Whether the pin accepts this CA. */
     boolean pins(CertificateAuthority authority) {
-        return caFingerprint != null && caFingerprint.equals(normalize(authority.fingerprintSha256()));
+        return caFingerprint != null && pinMatches(caFingerprint, authority);
+    }
+
+    /**
+     * Whether a pin as an administrator may write it (hex with or without colons, spaces, either case) is this CA's
+     * SHA-256 fingerprint: the rule issuance applies, for forms to apply the same.
+     */
+    public static boolean pinMatches(String pin, CertificateAuthority authority) {
+        return normalize(pin).equals(normalize(authority.fingerprintSha256()));
     }
 }

@@ -180,6 +180,19 @@ class SigningServiceTest {
     }
 
     @Test
+    void aPinMatchesHoweverAnAdministratorWroteIt() {
+        String hex = ca.fingerprintSha256().replace(":", "");
+        StringBuilder spaced = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 2) {
+            spaced.append(i == 0 ? "" : i % 8 == 0 ? " " : ":").append(hex, i, i + 2);
+        }
+        assertThat(ClusterTarget.pinMatches(ca.fingerprintSha256(), ca)).isTrue();
+        assertThat(ClusterTarget.pinMatches(" " + hex.toLowerCase(java.util.Locale.ROOT) + " ", ca)).isTrue();
+        assertThat(ClusterTarget.pinMatches(spaced.toString(), ca)).as(spaced.toString()).isTrue();
+        assertThat(ClusterTarget.pinMatches(otherCa.fingerprintSha256(), ca)).isFalse();
+    }
+
+    @Test
     void refusesACaWhoseCertificateDoesNotMatchThePin() throws Exception {
         SigningService swapped = service(target("prod", otherCa, ca.fingerprintSha256()));
         AuditEvent e = refusedOnce(swapped, build("apps/api"), "ca-fingerprint-mismatch");
