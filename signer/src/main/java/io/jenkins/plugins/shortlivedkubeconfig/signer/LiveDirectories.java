@@ -256,18 +256,16 @@ public final class LiveDirectories {
     /** Percent-encodes '%' and every control character, so that a field is one line with no tab. */
     static String encode(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        for (byte x : utf8) {
-            int c = x & 0xff;
-            if (c == '%' || c < 0x20 || c == 0x7f) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c < 0x20 || c == 0x7f) { // all ASCII: one byte each in UTF-8, as decode reads them
                 b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             } else {
-                b.append((char) c);
+                b.append(c);
             }
         }
-        // The loop copied UTF-8 bytes as chars: decode them back (only ASCII was changed).
-        return new String(b.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return b.toString();
     }
 
     static String decode(String s, String where) throws InvalidInputException {
