@@ -93,7 +93,9 @@ final class LiveKubeconfigs {
     private static LiveDirectories load() {
         Path file = file();
         try {
-            return LiveDirectories.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return LiveDirectories.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(),
+                    problem -> LOGGER.log(Level.WARNING, "{0}; that directory is no longer renewed, and still swept",
+                            problem));
         } catch (NoSuchFileException e) {
             return LiveDirectories.empty();
         } catch (InvalidInputException | IOException | RuntimeException e) {

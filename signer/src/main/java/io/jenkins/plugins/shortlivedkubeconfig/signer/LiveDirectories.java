@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -164,6 +165,17 @@ public final class LiveDirectories {
      *     writes
      */
     public static LiveDirectories parse(String text, String source) throws InvalidInputException {
+        return parse(text, source, null);
+    }
+
+    /**
+     * Reads the text form, keeping every directory whose renewal cannot be read (without the renewal: the sweep
+     * still finds it) and saying so to {@code dropped}, so that one damaged renewal does not lose the whole list.
+     *
+     * @throws InvalidInputException as {@link #parse(String, String)}, except for renewals
+     */
+    public static LiveDirectories parse(String text, String source, @CheckForNull Consumer<String> dropped)
+            throws InvalidInputException {
         String[] lines = text.split("\n", -1);
         boolean v1 = lines[0].equals(HEADER_V1);
         if (!v1 && !lines[0].equals(HEADER)) {
@@ -178,7 +190,7 @@ public final class LiveDirectories {
         if (last - 1 > MAX_ENTRIES) {
             throw new InvalidInputException(source + ": more than " + MAX_ENTRIES + " directories");
         }
-        List<LiveDirectory> entries = new ArrayList<>(last);
+        Set<LiveDirectory> entries = new LinkedHashSet<>();
         Map<LiveDirectory, Renewal> renewals = new LinkedHashMap<>();
         for (int i = 1; i < last; i++) {
             String where = source + ": line " + (i + 1);
@@ -190,14 +202,19 @@ public final class LiveDirectories {
                         + fields.length);
             }
             LiveDirectory directory = directory(fields, where);
-            if (!entries.contains(directory)) {
-                entries.add(directory);
-            }
+            entries.add(directory);
             if (renewed) {
-                renewals.put(directory, renewal(fields, directory.build(), where));
+                try {
+                    renewals.put(directory, renewal(fields, directory.build(), where));
+                } catch (InvalidInputException e) {
+                    if (dropped == null) {
+                        throw e;
+                    }
+                    dropped.accept(e.getMessage());
+                }
             }
         }
-        return new LiveDirectories(entries, renewals);
+        return new LiveDirectories(List.copyOf(entries), renewals);
     }
 
     private static Renewal renewal(String[] fields, Requester build, String where) throws InvalidInputException {

@@ -153,6 +153,18 @@ class LiveDirectoriesTest {
                 + "tab-separated fields, found 15");
     }
 
+    @Test
+    void readLenientlyADamagedRenewalLosesOnlyItself() throws Exception {
+        String text = LiveDirectories.empty().with(ON_AGENT_8).withRenewal(ON_AGENT_7, RENEWAL_7).toText()
+                .replace(Base64.getEncoder().encodeToString(CSR.der()), "MAA=");
+        java.util.List<String> dropped = new java.util.ArrayList<>();
+        LiveDirectories read = LiveDirectories.parse(text, "live.txt", dropped::add);
+        assertThat(read.entries()).containsExactly(ON_AGENT_8, ON_AGENT_7);
+        assertThat(read.renewal(ON_AGENT_7)).isNull();
+        assertThat(dropped).singleElement().asString().startsWith("live.txt: line 3, csr: not a PKCS#10");
+        assertRefused(text, "live.txt: line 3, csr: not a PKCS#10");
+    }
+
     private static String withField(String[] fields, int index, String value) {
         String[] copy = fields.clone();
         copy[index] = value;
