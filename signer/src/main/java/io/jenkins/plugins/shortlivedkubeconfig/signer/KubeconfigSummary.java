@@ -127,14 +127,14 @@ public record KubeconfigSummary(String context, String cluster, String server, @
         return name.length() > 100 || KEY_LIKE.matcher(name).find();
     }
 
-    private static Map<?, ?> map(Object o, String source, String field) throws InvalidInputException {
+    private static Map<?, ?> map(@CheckForNull Object o, String source, String field) throws InvalidInputException {
         if (o instanceof Map<?, ?> m) {
             return m;
         }
         throw new InvalidInputException(source + ": " + field + " must be a mapping");
     }
 
-    private static String string(Object o, String source, String field) throws InvalidInputException {
+    private static String string(@CheckForNull Object o, String source, String field) throws InvalidInputException {
         if (o instanceof String s && !s.isEmpty()) {
             return s;
         }
